@@ -1,0 +1,136 @@
+# Dom0's side of a scenario: driver sets, backing disks, guests.
+# Sourced by dom0-init after lib.sh; $ID is the running scenario's id and
+# $RESULTS its results folder.
+
+CONSOLE_DIR=/var/log/xen/console
+
+lab_fail() {
+	echo "$*" >>"$RESULTS/failures"
+	echo "@@SPLITIO $ID FAIL $*"
+}
+
+lab_result_metric() {
+	echo "$1 $2 $3" >>"$RESULTS/metrics"
+	echo "@@SPLITIO $ID METRIC $1 $2 $3"
+}
+
+# Make one driver set serve both device classes in Dom0: unload the other
+# set's backends (they must be idle between scenarios) and load these.
+lab_use_backends() {
+	local set=$1 other role mod
+	case "$set" in
+	kernel) other=ours ;;
+	ours) other=kernel ;;
+	*) lab_fail "unknown backend set '$set'"; return 1 ;;
+	esac
+	for role in netback blkback; do
+		mod=$(lab_driver_module "$other" "$role" | tr - _)
+		if grep -q "^$mod " /proc/modules; then
+			lab_run rmmod "$mod" || { lab_fail "cannot unload $mod"; return 1; }
+		fi
+	done
+	for role in netback blkback; do
+		lab_run modprobe "$(lab_driver_module "$set" "$role")" ||
+			{ lab_fail "cannot load the $set $role"; return 1; }
+	done
+}
+
+# A backing disk: a sparse file in Dom0's tmpfs on a loop device; prints the
+# device.  Sparse, so only what a guest writes takes Dom0 memory.
+lab_disk() {
+	local name=$1 size=$2
+	local dev
+	truncate -s "$size" "/tmp/$name.img" || return 1
+	dev=$(losetup -f) && losetup "$dev" "/tmp/$name.img" && echo "$dev"
+}
+
+# Start a guest.  Options: disk=DEV (repeatable: xvda, xvdb, ...), net=N
+# (the guest's subnet number: it is 10.N.0.2, Dom0's vif end 10.N.0.1),
+# memory=MiB.  The scenario's parameters ride along on the kernel command
+# line, so the guest runs the same scenario with the same settings.
+lab_guest_start() {
+	# busybox sh expands all of a "local" line before assigning any of it
+	local name=$1
+	local cfg="/tmp/$name.cfg" disks="" vifs="" memory=512 net=""
+	local args="splitio.scenario=$SCENARIO splitio.front=$FRONT"
+	local letters="a b c d" letter opt
+	shift
+	for opt in "$@"; do
+		case "$opt" in
+		disk=*)
+			letter=${letters%% *}; letters=${letters#* }
+			disks="$disks'format=raw,vdev=xvd$letter,access=rw,script=/etc/xen/scripts/splitio-block,target=${opt#disk=}',"
+			;;
+		net=*)
+			net=${opt#net=}
+			vifs="'mac=00:16:3e:00:$(printf %02x "$net"):01,ip=10.$net.0.2,script=/etc/xen/scripts/splitio-vif',"
+			args="$args splitio.ip=10.$net.0.2 splitio.peer=10.$net.0.1"
+			;;
+		memory=*) memory=${opt#memory=} ;;
+		esac
+	done
+	cat >"$cfg" <<CFG
+name = "$name"
+type = "pv"
+kernel = "/boot/vmlinuz"
+ramdisk = "/boot/guest.img"
+memory = $memory
+vcpus = 1
+on_poweroff = "destroy"
+on_crash = "destroy"
+extra = "console=hvc0 loglevel=4 $args splitio.args=$(echo $SCENARIO_ARGS | tr ' ' ',')"
+disk = [ ${disks%,} ]
+vif = [ ${vifs%,} ]
+CFG
+	rm -f "$CONSOLE_DIR/guest-$name.log"
+	: >"$CONSOLE_DIR/guest-$name.log"
+	lab_follow "$CONSOLE_DIR/guest-$name.log" "[$ID $name] "
+	echo $! >"/tmp/$name.follower"
+	# xl waits for the backends and hotplug scripts; bound it and keep
+	# its verbose log for when it fails.
+	echo "+ xl create $cfg"
+	if ! timeout 120 xl -vvv create "$cfg" >"$RESULTS/xl-create-$name.log" 2>&1; then
+		lab_fail "xl create $name failed; xl's log ends:"
+		tail -n 25 "$RESULTS/xl-create-$name.log" | sed 's/^/    /'
+		xl destroy "$name" 2>/dev/null
+		return 1
+	fi
+}
+
+lab_guest_exited() { grep -q '^@@GUEST-EXIT' "$CONSOLE_DIR/guest-$1.log" 2>/dev/null; }
+lab_guest_gone() { ! xl domid "$1" >/dev/null 2>&1; }
+
+# Wait for a guest to finish its part and power off, at most $2 seconds.
+# A guest that does not finish is destroyed and the scenario fails with the
+# tail of its console: never a silent hang.
+lab_guest_wait() {
+	local name=$1 limit=$2
+	if ! lab_wait_for "$limit" lab_guest_exited "$name"; then
+		lab_fail "guest $name did not finish within $limit s; console tail:"
+		tail -n 30 "$CONSOLE_DIR/guest-$name.log" | sed 's/^/    /'
+		xl destroy "$name"
+		return 1
+	fi
+	lab_wait_for 30 lab_guest_gone "$name" || {
+		lab_fail "guest $name did not power off"; xl destroy "$name"; }
+}
+
+# Carry a finished guest's console, metrics and files into the results and
+# fail the scenario if the guest's part failed.
+lab_guest_collect() {
+	local name=$1
+	local log="$RESULTS/guest-$name.log" rc
+	lab_unfollow "$(cat "/tmp/$name.follower")"
+	tr -d '\r' <"$CONSOLE_DIR/guest-$name.log" >"$log"
+	awk -v dir="$RESULTS" '
+		/^@@FILE / { file = dir "/" $2; printf "" > file; next }
+		/^@@F /    { if (file) print substr($0, 5) >> file; next }
+		/^@@F$/    { if (file) print "" >> file; next }
+		/^@@EOF/   { close(file); file = ""; next }
+	' "$log"
+	grep '^@@METRIC ' "$log" | while read -r _ m v u; do
+		lab_result_metric "$m" "$v" "$u"
+	done
+	rc=$(sed -n 's/^@@GUEST-EXIT //p' "$log" | tail -n 1)
+	[ "$rc" = 0 ] || { lab_fail "guest $name: its part failed (rc=${rc:-none})"; return 1; }
+}

@@ -1,0 +1,81 @@
+# Shell library shared by the Dom0 and the guest side of the lab (busybox sh).
+#
+# Everything a scenario reports travels as marked lines on a console:
+#   @@SPLITIO <id> <event> ...    Dom0 progress, read live by the host
+#   @@METRIC <name> <value> <unit>
+#   @@FILE <name> / @@F <line> / @@EOF   a file, line by line; kernel messages
+#                                 that interleave carry no @@F and drop out
+#   @@GUEST-EXIT <rc>             a guest's scenario ended with rc
+
+export PATH=/usr/lib/xen-4.17/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+lab_log() { echo "[lab] $*"; }
+
+# Run a command, echoing it first, so that every log says what was done.
+lab_run() { echo "+ $*"; "$@"; }
+
+lab_mount_basics() {
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	mkdir -p /dev/pts /dev/shm
+	mount -t devpts devpts /dev/pts
+	mount -t tmpfs tmpfs /tmp
+	mount -t tmpfs tmpfs /run
+	# Hung tasks are failures in the lab; find them in a scenario's
+	# lifetime, not after the default two minutes.
+	sysctl -qw kernel.hung_task_timeout_secs=30 2>/dev/null
+	ip link set lo up
+}
+
+# Value of key=value on the kernel command line (or a default).
+lab_cmdline() {
+	local word
+	for word in $(cat /proc/cmdline); do
+		case "$word" in
+		"$1"=*) echo "${word#*=}"; return 0 ;;
+		esac
+	done
+	echo "$2"
+}
+
+# Wait until a command succeeds, up to $1 seconds; returns its status.
+lab_wait_for() {
+	local limit=$1 waited=0
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$waited" -ge "$limit" ] && return 1
+		sleep 1
+		waited=$((waited + 1))
+	done
+}
+
+# Copy a growing file to the console with a prefix, in the background, in
+# a session of its own: the caller stops it with lab_unfollow $!.
+lab_follow() {
+	setsid sh -c 'tail -f "$1" 2>/dev/null |
+		awk -v p="$2" "{ sub(/\r\$/, \"\"); print p \$0; fflush() }"' \
+		follow "$1" "$2" &
+}
+
+lab_unfollow() { kill -- "-$1" 2>/dev/null; }
+
+lab_metric() { echo "@@METRIC $1 $2 $3"; }
+
+# Emit a file on the console so that Dom0 can carry it to the results.
+lab_emit_file() {
+	echo "@@FILE $1"
+	sed 's/^/@@F /' "$2"
+	echo "@@EOF"
+}
+
+# The module names of a driver set, for one side and one device class.
+# "kernel" is Linux's xen-* pair, "ours" is splitio's.
+lab_driver_module() {
+	local set=$1 role=$2
+	case "$set" in
+	kernel) echo "xen-$role" ;;
+	ours) echo "splitio_$role" ;;
+	*) echo "unknown driver set '$set'" >&2; return 1 ;;
+	esac
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * splitio_blkback: Xen paravirtual block backend.
+ *
+ * A skeleton for now: it binds to "vbd" devices only to refuse them, so
+ * the kernel's own driver, if loaded, takes them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+
+static int blkback_probe(struct xenbus_device *dev,
+			 const struct xenbus_device_id *id)
+{
+	pr_info("device type %s not implemented yet\n", id->devicetype);
+	return -ENODEV;
+}
+
+static const struct xenbus_device_id blkback_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+/* Named after the module: the default name, "vbd", is the kernel driver's. */
+static struct xenbus_driver blkback_driver = {
+	.name = KBUILD_MODNAME,
+	.ids = blkback_ids,
+	.probe = blkback_probe,
+};
+
+static int __init blkback_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	return xenbus_register_backend(&blkback_driver);
+}
+
+static void __exit blkback_exit(void)
+{
+	xenbus_unregister_driver(&blkback_driver);
+}
+
+module_init(blkback_init);
+module_exit(blkback_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("splitio");
+MODULE_DESCRIPTION("splitio Xen paravirtual block backend (skeleton)");

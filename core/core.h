@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * core.h - private to splitio_core: the leak counters the hv/ and grant/
+ * units keep, and the module's init steps.  Nothing here is exported.
+ */
+#ifndef SPLITIO_CORE_H
+#define SPLITIO_CORE_H
+
+#include <linux/atomic.h>
+
+/*
+ * What splitio currently holds from Xen, each read-only in
+ * /sys/module/splitio_core/parameters/ so tests can compare before/after:
+ * peer grants mapped by backends, grant references owned by frontends,
+ * and event channels bound to an IRQ by either end.
+ */
+extern atomic_t splitio_grants_mapped;
+extern atomic_t splitio_grefs_held;
+extern atomic_t splitio_evtchns_bound;
+
+void splitio_counters_report_leaks(void);
+
+int splitio_pgrant_slab_create(void);
+void splitio_pgrant_slab_destroy(void);
+
+#endif /* SPLITIO_CORE_H */

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Backends' batched grant operations: map and unmap many peer grants per
+ * hypercall, reporting each entry's status so a request fails exactly the
+ * segments the peer got wrong, and copy through grants.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+
+#include "core/core.h"
+#include "grant/grant.h"
+
+/* Entries per hypercall; bounds the operation arrays kept on the stack. */
+#define SPLITIO_GRANT_CHUNK 16
+
+static unsigned long page_kaddr(struct page *page)
+{
+	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
+}
+
+/* The page of a failed entry was never mapped and goes straight back. */
+static void record_mapping(struct splitio_grant_map *map,
+			   const struct gnttab_map_grant_ref *op,
+			   struct page *page)
+{
+	map->status = op->status;
+	if (op->status != GNTST_okay) {
+		map->page = NULL;
+		gnttab_free_pages(1, &page);
+		return;
+	}
+	map->page = page;
+	map->handle = op->handle;
+	atomic_inc(&splitio_grants_mapped);
+}
+
+static int map_chunk(domid_t domid, struct splitio_grant_map *maps,
+		     unsigned int nr, u32 flags)
+{
+	struct gnttab_map_grant_ref ops[SPLITIO_GRANT_CHUNK];
+	struct page *pages[SPLITIO_GRANT_CHUNK];
+	unsigned int i;
+	int err;
+
+	err = gnttab_alloc_pages(nr, pages);
+	if (err)
+		return err;
+	for (i = 0; i < nr; i++)
+		gnttab_set_map_op(&ops[i], page_kaddr(pages[i]), flags,
+				  maps[i].ref, domid);
+	/* Even if the hypercall fails, each op's status says where it got. */
+	err = gnttab_map_refs(ops, NULL, pages, nr);
+	for (i = 0; i < nr; i++)
+		record_mapping(&maps[i], &ops[i], pages[i]);
+	return err;
+}
+
+/*
+ * Maps the peer's grants in @maps.  Returns 0 when all are mapped, -EIO
+ * when some are not (their status says why; the others are mapped and
+ * need splitio_grants_unmap() as usual), or another -errno when the batch
+ * failed as a whole, leaving nothing mapped.  May sleep.
+ */
+int splitio_grants_map(domid_t domid, struct splitio_grant_map *maps,
+		       unsigned int nr, bool readonly)
+{
+	u32 flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0);
+	unsigned int done, n, i;
+	int err;
+
+	/* So that the whole array is valid for unmapping whatever happens. */
+	for (i = 0; i < nr; i++) {
+		maps[i].page = NULL;
+		maps[i].status = GNTST_general_error;
+	}
+	for (done = 0; done < nr; done += n) {
+		n = min_t(unsigned int, nr - done, SPLITIO_GRANT_CHUNK);
+		err = map_chunk(domid, maps + done, n, flags);
+		if (err)
+			goto err_unmap;
+	}
+	for (i = 0; i < nr; i++)
+		if (maps[i].status != GNTST_okay)
+			return -EIO;
+	return 0;
+
+err_unmap:
+	splitio_grants_unmap(maps, nr);
+	return err;
+}
+EXPORT_SYMBOL_GPL(splitio_grants_map);
+
+/*
+ * A page whose unmap failed is still the peer's: freeing it would hand a
+ * foreign frame to the allocator, so it is leaked and stays counted.
+ */
+static void release_unmapped(struct gnttab_unmap_grant_ref *ops,
+			     struct page **pages, unsigned int nr)
+{
+	unsigned int i, nr_done = 0;
+
+	for (i = 0; i < nr; i++) {
+		if (ops[i].status != GNTST_okay) {
+			pr_warn_ratelimited("unmap failed (%d), leaking page\n",
+					    ops[i].status);
+			continue;
+		}
+		pages[nr_done++] = pages[i];
+	}
+	gnttab_free_pages(nr_done, pages);
+	atomic_sub(nr_done, &splitio_grants_mapped);
+}
+
+static void unmap_chunk(struct splitio_grant_map *maps, unsigned int nr)
+{
+	struct gnttab_unmap_grant_ref ops[SPLITIO_GRANT_CHUNK];
+	struct page *pages[SPLITIO_GRANT_CHUNK];
+	struct gntab_unmap_queue_data unmap = {
+		.unmap_ops = ops,
+		.pages = pages,
+	};
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (!maps[i].page)
+			continue;
+		gnttab_set_unmap_op(&ops[unmap.count], page_kaddr(maps[i].page),
+				    GNTMAP_host_map, maps[i].handle);
+		/* An op Xen never reached must not read as unmapped. */
+		ops[unmap.count].status = GNTST_general_error;
+		pages[unmap.count++] = maps[i].page;
+		maps[i].page = NULL;
+	}
+	if (!unmap.count)
+		return;
+	/* Waits for the network stack etc. to drop its page references. */
+	gnttab_unmap_refs_sync(&unmap);
+	release_unmapped(ops, pages, unmap.count);
+}
+
+/* Unmaps the mapped entries of @maps and skips the rest.  May sleep. */
+void splitio_grants_unmap(struct splitio_grant_map *maps, unsigned int nr)
+{
+	unsigned int done, n;
+
+	for (done = 0; done < nr; done += n) {
+		n = min_t(unsigned int, nr - done, SPLITIO_GRANT_CHUNK);
+		unmap_chunk(maps + done, n);
+	}
+}
+EXPORT_SYMBOL_GPL(splitio_grants_unmap);
+
+/*
+ * Runs @ops as one batch (the kernel retries transient failures).
+ * Returns 0 when every copy succeeded, else -EIO with each op's status
+ * telling which failed.
+ */
+int splitio_grant_copy(struct gnttab_copy *ops, unsigned int nr)
+{
+	unsigned int i;
+
+	gnttab_batch_copy(ops, nr);
+	for (i = 0; i < nr; i++)
+		if (ops[i].status != GNTST_okay)
+			return -EIO;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(splitio_grant_copy);
