@@ -130,7 +130,7 @@ terminal_input serial
 terminal_output serial
 set timeout=0
 menuentry "splitio lab" {
-	multiboot2 /boot/xen.gz dom0_mem=$LAB_DOM0_MEM,max:$LAB_DOM0_MAX console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all
+	multiboot2 /boot/xen.gz dom0_mem=$LAB_DOM0_MEM,max:$LAB_DOM0_MAX console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all bootscrub=false
 	module2 /boot/vmlinuz console=hvc0 loglevel=6 $LAB_DOM0_ARGS
 	module2 /boot/dom0.img
 }

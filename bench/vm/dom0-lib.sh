@@ -3,6 +3,10 @@
 # $RESULTS its results folder.
 
 CONSOLE_DIR=/var/log/xen/console
+LAB_OUT=$RESULTS
+
+# Files a scenario writes into $LAB_OUT are in the results already.
+lab_keep_file() { :; }
 
 lab_fail() {
 	echo "$*" >>"$RESULTS/failures"
@@ -14,22 +18,26 @@ lab_result_metric() {
 	echo "@@SPLITIO $ID METRIC $1 $2 $3"
 }
 
-# Make one driver set serve both device classes in Dom0: unload the other
-# set's backends (they must be idle between scenarios) and load these.
+# Load the backends a scenario asked for: back= picks the set for both
+# device classes, net_back= and blk_back= override it per class.  The other
+# set's backend of a class is unloaded first (it must be idle between
+# scenarios): both would claim the same device type.
 lab_use_backends() {
-	local set=$1 other role mod
-	case "$set" in
-	kernel) other=ours ;;
-	ours) other=kernel ;;
-	*) lab_fail "unknown backend set '$set'"; return 1 ;;
-	esac
+	local role set other mod
 	for role in netback blkback; do
+		case "$role" in
+		netback) set=${net_back:-$BACK} ;;
+		blkback) set=${blk_back:-$BACK} ;;
+		esac
+		case "$set" in
+		kernel) other=ours ;;
+		ours) other=kernel ;;
+		*) lab_fail "unknown driver set '$set' for $role"; return 1 ;;
+		esac
 		mod=$(lab_driver_module "$other" "$role" | tr - _)
 		if grep -q "^$mod " /proc/modules; then
 			lab_run rmmod "$mod" || { lab_fail "cannot unload $mod"; return 1; }
 		fi
-	done
-	for role in netback blkback; do
 		lab_run modprobe "$(lab_driver_module "$set" "$role")" ||
 			{ lab_fail "cannot load the $set $role"; return 1; }
 	done
@@ -84,7 +92,7 @@ vif = [ ${vifs%,} ]
 CFG
 	rm -f "$CONSOLE_DIR/guest-$name.log"
 	: >"$CONSOLE_DIR/guest-$name.log"
-	lab_follow "$CONSOLE_DIR/guest-$name.log" "[$ID $name] "
+	lab_follow "$CONSOLE_DIR/guest-$name.log" "[$name] "
 	echo $! >"/tmp/$name.follower"
 	# xl waits for the backends and hotplug scripts; bound it and keep
 	# its verbose log for when it fails.

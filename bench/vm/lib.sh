@@ -51,11 +51,12 @@ lab_wait_for() {
 }
 
 # Copy a growing file to the console with a prefix, in the background, in
-# a session of its own: the caller stops it with lab_unfollow $!.
+# a session of its own: the caller stops it with lab_unfollow $!.  The
+# lines of emitted files stay out of the live log.
 lab_follow() {
-	setsid sh -c 'tail -f "$1" 2>/dev/null |
-		awk -v p="$2" "{ sub(/\r\$/, \"\"); print p \$0; fflush() }"' \
-		follow "$1" "$2" &
+	setsid sh -c 'tail -f "$1" 2>/dev/null | awk -v p="$2" "
+		/^@@F/ { next }
+		{ sub(/\r\$/, \"\"); print p \$0; fflush() }"' follow "$1" "$2" &
 }
 
 lab_unfollow() { kill -- "-$1" 2>/dev/null; }
@@ -63,8 +64,9 @@ lab_unfollow() { kill -- "-$1" 2>/dev/null; }
 lab_metric() { echo "@@METRIC $1 $2 $3"; }
 
 # Emit a file on the console so that Dom0 can carry it to the results.
+# It starts on a line of its own whatever was printed before.
 lab_emit_file() {
-	echo "@@FILE $1"
+	printf '\n@@FILE %s\n' "$1"
 	sed 's/^/@@F /' "$2"
 	echo "@@EOF"
 }
@@ -78,4 +80,33 @@ lab_driver_module() {
 	ours) echo "splitio_$role" ;;
 	*) echo "unknown driver set '$set'" >&2; return 1 ;;
 	esac
+}
+
+# fio on a block device; its JSON report goes to $LAB_OUT/fio-LABEL.json
+# and is kept (lab_keep_file: Dom0 writes straight into the results, a
+# guest emits the file on its console).
+lab_fio() {
+	local label=$1 dev=$2 json
+	shift 2
+	json="$LAB_OUT/fio-$label.json"
+	fio --output-format=json --output="$json" --name="$label" --filename="$dev" \
+		--direct=1 --ioengine=libaio --eta=never "$@" ||
+		{ echo "fio $label failed:"; cat "$json"; return 1; }
+	lab_keep_file "$json"
+}
+
+# The block workloads every driver set and Dom0 native are measured with,
+# after a verified write pass.  Parameters: runtime= (s), offset= (where
+# fio starts on the device), verify_size=.
+lab_fio_workloads() {
+	local dev=$1 rt=${runtime:-10} at=${offset:-0}
+	lab_fio verify "$dev" --offset="$at" --size="${verify_size:-32M}" \
+		--rw=randwrite --bs=4k --iodepth=16 --verify=crc32c --verify_fatal=1 || return 1
+	for job in "randread-4k-qd32 randread 4k 32" "randwrite-4k-qd32 randwrite 4k 32" \
+		   "randread-64k-qd8 randread 64k 8" "seqread-1m-qd8 read 1M 8" \
+		   "seqwrite-1m-qd8 write 1M 8"; do
+		set -- $job
+		lab_fio "$1" "$dev" --offset="$at" --rw="$2" --bs="$3" --iodepth="$4" \
+			--time_based --runtime="$rt" || return 1
+	done
 }
