@@ -83,7 +83,10 @@ def fio_figures(path):
 
 
 def iperf3_figures(path):
-    end = json.loads(path.read_text())["end"]
+    report = json.loads(path.read_text())
+    if "error" in report:
+        raise ValueError(report["error"])
+    end = report["end"]
     label = path.stem[len("iperf3-"):]
     bps = end["sum_received"]["bits_per_second"]
     return {f"iperf3 {label} Gbit/s": (bps / 1e9, "Gbit/s")}

@@ -168,3 +168,32 @@ int splitio_grant_copy(struct gnttab_copy *ops, unsigned int nr)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(splitio_grant_copy);
+
+/*
+ * Maps the @nr_grefs pages of a ring the peer granted (at most
+ * XENBUS_MAX_RING_GRANTS) at *@vaddr and counts them in grants_mapped.
+ * The kernel reports a refused grant with xenbus_dev_fatal(); other
+ * failures (-ENOMEM, -EINVAL) are left to the caller.  May sleep.
+ */
+int splitio_peer_ring_map(struct xenbus_device *dev, grant_ref_t *grefs,
+			  unsigned int nr_grefs, void **vaddr)
+{
+	int err = xenbus_map_ring_valloc(dev, grefs, nr_grefs, vaddr);
+
+	if (!err)
+		atomic_add(nr_grefs, &splitio_grants_mapped);
+	return err;
+}
+EXPORT_SYMBOL_GPL(splitio_peer_ring_map);
+
+/*
+ * Unmaps a ring from splitio_peer_ring_map(); a no-op on NULL.  A ring
+ * the kernel fails to unmap (it says so) stays counted, as it leaked.
+ */
+void splitio_peer_ring_unmap(struct xenbus_device *dev, void *vaddr,
+			     unsigned int nr_grefs)
+{
+	if (vaddr && !xenbus_unmap_ring_vfree(dev, vaddr))
+		atomic_sub(nr_grefs, &splitio_grants_mapped);
+}
+EXPORT_SYMBOL_GPL(splitio_peer_ring_unmap);

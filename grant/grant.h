@@ -79,6 +79,12 @@ int splitio_grants_map(domid_t domid, struct splitio_grant_map *maps,
 void splitio_grants_unmap(struct splitio_grant_map *maps, unsigned int nr);
 int splitio_grant_copy(struct gnttab_copy *ops, unsigned int nr);
 
+/* A ring the peer granted, mapped contiguously; one grant per page. */
+int splitio_peer_ring_map(struct xenbus_device *dev, grant_ref_t *grefs,
+			  unsigned int nr_grefs, void **vaddr);
+void splitio_peer_ring_unmap(struct xenbus_device *dev, void *vaddr,
+			     unsigned int nr_grefs);
+
 /* Fills @op to copy @len bytes from the peer's grant into our @page. */
 static inline void splitio_copy_op_from_peer(struct gnttab_copy *op,
 					     domid_t domid, grant_ref_t ref,

@@ -9,14 +9,17 @@
 CHECK_MIB=16	# the region at the start of the disk that Dom0 checks
 
 scenario_dom0() {
-	local disk
+	local disk server
 	lab_use_backends || return 1
 	disk=$(lab_disk disk0 "${disk_size:-512M}") || { lab_fail "no loop device"; return 1; }
-	iperf3 -s -D --logfile "$RESULTS/iperf3-server.log" || { lab_fail "iperf3 -s"; return 1; }
+	# In the background, not -D: a daemon would leave the scenario's
+	# session and outlive it.
+	iperf3 -s --logfile "$RESULTS/iperf3-server.log" &
+	server=$!
 	lab_guest_start g1 "disk=$disk" net=1 || return 1
 	lab_guest_wait g1 "${guest_timeout:-420}"
 	lab_guest_collect g1
-	killall iperf3
+	kill "$server"
 	check_disk_content "$disk"
 	losetup -d "$disk"
 	rm -f /tmp/disk0.img
@@ -33,15 +36,6 @@ check_disk_content() {
 	lab_log "backing store holds the guest's data (sha256 $got)"
 }
 
-guest_iperf3() {
-	local label=$1
-	shift
-	local json="$LAB_OUT/iperf3-$label.json"
-	iperf3 -c "$PEER_IP" -t "${runtime:-10}" -J "$@" >"$json" ||
-		{ echo "iperf3 $label failed"; cat "$json"; return 1; }
-	lab_keep_file "$json"
-}
-
 scenario_guest() {
 	lab_frontends || return 1
 	lab_wait_for 30 test -b /dev/xvda || { echo "no /dev/xvda after 30 s"; return 1; }
@@ -54,6 +48,6 @@ scenario_guest() {
 
 	# fio stays clear of the checked region.
 	offset=${CHECK_MIB}M lab_fio_workloads /dev/xvda || return 1
-	guest_iperf3 guest-to-dom0 || return 1
-	guest_iperf3 dom0-to-guest -R || return 1
+	lab_iperf3 guest-to-dom0 -c "$PEER_IP" -t "${runtime:-10}" || return 1
+	lab_iperf3 dom0-to-guest -c "$PEER_IP" -t "${runtime:-10}" -R || return 1
 }

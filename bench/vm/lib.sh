@@ -110,3 +110,14 @@ lab_fio_workloads() {
 			--time_based --runtime="$rt" || return 1
 	done
 }
+
+# iperf3 as a client, its JSON report kept as iperf3-LABEL.json.  With -J
+# iperf3 exits 0 even when it could not connect: the report tells.
+lab_iperf3() {
+	local label=$1 json
+	shift
+	json="$LAB_OUT/iperf3-$label.json"
+	iperf3 -J "$@" >"$json" && ! grep -q '"error":' "$json" ||
+		{ echo "iperf3 $label failed:"; cat "$json"; return 1; }
+	lab_keep_file "$json"
+}
