@@ -116,6 +116,7 @@ def collect(out, s):
 
 
 def table(scenarios):
+    scenarios = [s for s in scenarios if s.figures]
     labels = []
     for s in scenarios:
         labels += [l for l in s.figures if l not in labels]

@@ -42,8 +42,8 @@ lab_unpack_packages() {
 	mkdir -p "$debs" "$LAB_ROOT"
 	# apt's sandbox user cannot write into root-owned folders; let it.
 	chmod 777 "$debs"
-	(cd "$debs" && apt-get download $(lab_xen_packages) >/dev/null 2>&1) ||
-		lab_die "apt-get download failed (apt-get update first?)"
+	(cd "$debs" && apt-get download $(lab_xen_packages) >"$LAB_CACHE/download.log" 2>&1) ||
+		return 1
 	for deb in "$debs"/*.deb; do
 		dpkg -x "$deb" "$LAB_ROOT" || lab_die "dpkg -x $deb failed"
 	done
@@ -52,9 +52,24 @@ lab_unpack_packages() {
 	touch "$stamp"
 }
 
-lab_setup() {
-	lab_install_host_packages
+lab_resolve_kernel() {
 	KVER=$("$LAB_REPO/tools/kernel-version") || lab_die "cannot resolve the kernel version"
 	export KVER
-	lab_unpack_packages
+}
+
+# A download fails when apt's lists are old, or when Debian has replaced
+# the kernel the installed headers belong to: refresh the lists, move the
+# headers to the current kernel, and try once more.
+lab_setup() {
+	lab_install_host_packages
+	lab_resolve_kernel
+	lab_unpack_packages && return 0
+	[ "$(id -u)" = 0 ] || lab_die "apt-get download failed: $(tail -n 3 "$LAB_CACHE/download.log")"
+	lab_step "apt-get update; linux-headers-amd64 to the current kernel"
+	apt-get update -qq >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-headers-amd64 >/dev/null ||
+		lab_die "cannot install linux-headers-amd64"
+	lab_resolve_kernel
+	lab_unpack_packages ||
+		lab_die "apt-get download failed: $(tail -n 3 "$LAB_CACHE/download.log")"
 }
