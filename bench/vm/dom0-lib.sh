@@ -52,22 +52,25 @@ lab_disk() {
 	dev=$(losetup -f) && losetup "$dev" "/tmp/$name.img" && echo "$dev"
 }
 
-# Start a guest.  Options: disk=DEV (repeatable: xvda, xvdb, ...), net=N
+# Start a guest.  Options: disk=DEV and rodisk=DEV (read-only), repeatable:
+# the guest sees them as xvda, xvdb, ... in the order given; net=N
 # (the guest's subnet number: it is 10.N.0.2, Dom0's vif end 10.N.0.1),
 # memory=MiB.  The scenario's parameters ride along on the kernel command
 # line, so the guest runs the same scenario with the same settings.
 lab_guest_start() {
 	# busybox sh expands all of a "local" line before assigning any of it
 	local name=$1
-	local cfg="/tmp/$name.cfg" disks="" vifs="" memory=512 net=""
+	local cfg="/tmp/$name.cfg" disks="" vifs="" memory=512 net="" access
 	local args="splitio.scenario=$SCENARIO splitio.front=$FRONT"
 	local letters="a b c d" letter opt
 	shift
 	for opt in "$@"; do
 		case "$opt" in
-		disk=*)
+		disk=*|rodisk=*)
 			letter=${letters%% *}; letters=${letters#* }
-			disks="$disks'format=raw,vdev=xvd$letter,access=rw,script=/etc/xen/scripts/splitio-block,target=${opt#disk=}',"
+			access=rw
+			case "$opt" in rodisk=*) access=ro ;; esac
+			disks="$disks'format=raw,vdev=xvd$letter,access=$access,script=/etc/xen/scripts/splitio-block,target=${opt#*disk=}',"
 			;;
 		net=*)
 			net=${opt#net=}
