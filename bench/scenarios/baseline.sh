@@ -29,7 +29,7 @@ scenario_dom0() {
 # holds: compare the guest's checksum of the region with Dom0's.
 check_disk_content() {
 	local want got
-	want=$(awk '$1 == "disk_sha256" {print $2}' "$RESULTS/metrics" 2>/dev/null)
+	want=$(lab_metric_value disk_sha256)
 	got=$(dd if="$1" bs=1M count=$CHECK_MIB 2>/dev/null | sha256sum | cut -d' ' -f1)
 	[ -n "$want" ] || { lab_fail "the guest reported no checksum"; return 1; }
 	[ "$want" = "$got" ] || { lab_fail "backing store differs from what the guest wrote"; return 1; }

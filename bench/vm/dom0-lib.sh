@@ -13,6 +13,9 @@ lab_fail() {
 	echo "@@SPLITIO $ID FAIL $*"
 }
 
+# The value a guest (or Dom0) reported for metric $1.
+lab_metric_value() { awk -v m="$1" '$1 == m { print $2 }' "$RESULTS/metrics" 2>/dev/null; }
+
 lab_result_metric() {
 	echo "$1 $2 $3" >>"$RESULTS/metrics"
 	echo "@@SPLITIO $ID METRIC $1 $2 $3"

@@ -1,0 +1,96 @@
+# blk: the block split driver, checked for content across the boundary, on
+# a guest with less memory than its disk and two disks: xvda read-write,
+# xvdb read-only.  Driver sets: front=, back=, blk_front=, blk_back=.
+#
+# - verify: the guest runs the verified fio jobs (lab_verify_jobs: 512 B
+#   to 1 MiB, random and sequential, mixes, QD 1 to 64) with O_DIRECT;
+#   Dom0 then verifies the same jobs on the backing store, so a block the
+#   driver lost, misplaced or corrupted fails even where the guest's fio
+#   saw it as it wrote it.
+# - read-only: xvdb says so, a direct write to it fails, and the guest
+#   reads exactly what Dom0 put there.
+# - discard: a discarded range reads back as zeros from Dom0's side (the
+#   loop device punches holes); the range beside it keeps the guest's data.
+# - flush: the frontend sees a write cache to flush, fsync-heavy I/O
+#   completes.
+#
+# Parameters: disk_size= (512M), memory= (guest MiB, 384), guest_timeout=.
+
+DISCARD_AT_MIB=200	# past the verified jobs' regions (lab_verify_jobs)
+FSYNC_AT_MIB=216
+
+scenario_dom0() {
+	local rw ro ro_sum
+	lab_use_backends || return 1
+	rw=$(lab_disk blk-rw "${disk_size:-512M}") && ro=$(lab_disk blk-ro 16M) ||
+		{ lab_fail "no loop device"; return 1; }
+	dd if=/dev/urandom of="$ro" bs=1M count=16 2>/dev/null
+	ro_sum=$(sha256sum <"$ro" | cut -d' ' -f1)
+	lab_guest_start g1 "disk=$rw" "rodisk=$ro" "memory=${memory:-384}" || return 1
+	lab_guest_wait g1 "${guest_timeout:-900}"
+	if lab_guest_collect g1; then
+		check_verify_jobs "$rw"
+		check_read_only "$ro_sum"
+		check_discard "$rw"
+	fi
+	losetup -d "$rw"
+	losetup -d "$ro"
+	rm -f /tmp/blk-rw.img /tmp/blk-ro.img
+}
+
+check_verify_jobs() {
+	LAB_OUT=$RESULTS/dom0-verify
+	mkdir -p "$LAB_OUT"
+	lab_verify_jobs "$1" --verify_only ||
+		lab_fail "the backing store does not hold what the guest wrote"
+}
+
+check_read_only() {
+	[ "$(lab_metric_value ro_sha256)" = "$1" ] ||
+		lab_fail "the guest read other data from the read-only disk than Dom0 wrote"
+}
+
+check_discard() {
+	local zeros got
+	zeros=$(head -c 4194304 /dev/zero | sha256sum | cut -d' ' -f1)
+	got=$(dd if="$1" bs=1M skip=$DISCARD_AT_MIB count=4 2>/dev/null | sha256sum | cut -d' ' -f1)
+	[ "$got" = "$zeros" ] ||
+		lab_fail "the discarded range does not read back as zeros in Dom0"
+	got=$(dd if="$1" bs=1M skip=$((DISCARD_AT_MIB + 4)) count=4 2>/dev/null |
+		sha256sum | cut -d' ' -f1)
+	[ "$got" = "$(lab_metric_value kept_sha256)" ] ||
+		lab_fail "the range beside the discard lost the guest's data"
+}
+
+guest_read_only() {
+	[ "$(cat /sys/block/xvdb/ro)" = 1 ] || { echo "xvdb is not read-only"; return 1; }
+	if dd if=/dev/zero of=/dev/xvdb bs=4k count=1 oflag=direct 2>/dev/null; then
+		echo "a write to the read-only disk succeeded"
+		return 1
+	fi
+	lab_metric ro_sha256 "$(sha256sum </dev/xvdb | cut -d' ' -f1)" hash
+}
+
+guest_discard() {
+	[ "$(cat /sys/block/xvda/queue/discard_max_bytes)" -gt 0 ] ||
+		{ echo "xvda offers no discard"; return 1; }
+	dd if=/dev/urandom of=/tmp/data bs=1M count=8 2>/dev/null
+	dd if=/tmp/data of=/dev/xvda bs=1M seek=$DISCARD_AT_MIB conv=fsync 2>/dev/null || return 1
+	lab_metric kept_sha256 "$(dd if=/tmp/data bs=1M skip=4 2>/dev/null |
+		sha256sum | cut -d' ' -f1)" hash
+	rm /tmp/data
+	lab_run blkdiscard -o $((DISCARD_AT_MIB << 20)) -l 4194304 /dev/xvda
+}
+
+guest_flush() {
+	[ "$(cat /sys/block/xvda/queue/write_cache)" = "write back" ] ||
+		{ echo "xvda has no write cache to flush"; return 1; }
+	lab_fio fsync /dev/xvda --offset=${FSYNC_AT_MIB}M --size=4M --rw=randwrite \
+		--bs=4k --iodepth=1 --fsync=1
+}
+
+scenario_guest() {
+	lab_run modprobe "$(lab_driver_module "${blk_front:-$FRONT}" blkfront)" || return 1
+	lab_wait_for 30 test -b /dev/xvdb || { echo "no /dev/xvdb after 30 s"; return 1; }
+	lab_verify_jobs /dev/xvda && guest_read_only && guest_discard && guest_flush
+}
