@@ -27,6 +27,9 @@
 
 SPLITIO_RING_TYPED(blkif, struct blkif_request, struct blkif_response)
 
+/* Xen's virtual disk major, which the kernel's xen-blkfront uses too. */
+#define BLKFRONT_MAJOR			202
+
 /* Most of what a backend offers that we take. */
 #define BLKFRONT_MAX_RING_ORDER		2	/* 4 pages: 128 requests */
 #define BLKFRONT_MAX_QUEUES		4
@@ -95,8 +98,7 @@ struct blkfront_disk_info {
 /* One virtual block device: the "vbd" XenBus device and its disk. */
 struct blkfront_dev {
 	struct xenbus_device *xdev;		/* our XenBus device */
-	u32 vdev;				/* "virtual-device" */
-	blkif_vdev_t handle;			/* vdev, as requests carry it */
+	blkif_vdev_t handle;			/* "virtual-device", truncated */
 	unsigned int first_minor;		/* decoded from vdev */
 	unsigned int minors;			/* 1 for a partition */
 	char disk_name[DISK_NAME_LEN];		/* xvda, xvdb1, ... */
