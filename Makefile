@@ -3,13 +3,22 @@
 #   make            build the five modules against Debian's kernel headers
 #   make check      build the portable parts as userspace C and unit-test them
 #   make test       check + modules + the lab's integration scenarios
-#   make bench      the lab's benchmark run (see bench/README.md)
+#   make bench      the lab's benchmark run (README: The lab)
+#   make install    install the modules for $(KVER) and run depmod
+#   make uninstall  remove them again
 #
 # KDIR overrides the kernel build tree; by default it is the headers package
 # that Debian's linux-headers-amd64 metapackage points at.
 
+ifeq ($(origin KDIR),undefined)
 KVER ?= $(shell tools/kernel-version)
-KDIR ?= /usr/src/linux-headers-$(KVER)
+KDIR := /usr/src/linux-headers-$(KVER)
+else
+KVER ?= $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+endif
+
+# Where `make install` puts the modules, below /lib/modules/$(KVER).
+INSTALL_MOD_DIR ?= updates/splitio
 
 all: modules
 
@@ -20,6 +29,14 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tests/unit clean
 
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	depmod -a $(KVER)
+
+uninstall:
+	rm -rf /lib/modules/$(KVER)/$(INSTALL_MOD_DIR)
+	depmod -a $(KVER)
+
 check:
 	$(MAKE) --no-print-directory -C tests/unit check
 
@@ -29,4 +46,4 @@ test:
 bench:
 	bench/lab run bench
 
-.PHONY: all modules clean check test bench
+.PHONY: all modules clean install uninstall check test bench
