@@ -174,6 +174,7 @@ struct blkback_ring {
 	unsigned int index;		/* N as in the frontend's queue-N */
 	char name[24];			/* for the thread and the IRQ */
 	void *vaddr;			/* the mapped ring, NULL if not mapped */
+	unsigned int nr_pages;		/* pages mapped at vaddr */
 	struct splitio_back_ring back;	/* our private indices into it */
 	struct splitio_evtchn evtchn;	/* bound to the frontend's port */
 	u32 irq_last_prod;		/* req_prod at the last event: IRQ only */

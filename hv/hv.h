@@ -98,4 +98,15 @@ static inline void splitio_evtchn_eoi(const struct splitio_evtchn *ch,
 	xen_irq_lateeoi(ch->irq, found_work ? 0 : XEN_EOI_FLAG_SPURIOUS);
 }
 
+/*
+ * The same, for the handler itself: Xen raises an event on a backend's
+ * port as it binds it, so the handler's first call comes before
+ * splitio_evtchn_back_bind() has set ch->irq, and that EOI must go to the
+ * @irq the handler is given, or the channel stays masked for good.
+ */
+static inline void splitio_evtchn_eoi_irq(int irq, bool found_work)
+{
+	xen_irq_lateeoi(irq, found_work ? 0 : XEN_EOI_FLAG_SPURIOUS);
+}
+
 #endif /* SPLITIO_HV_H */

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The I/O of validated requests: map the segments' grants in one batch,
+ * build and submit bios, and once every bio of a request has ended, unmap
+ * the grants and answer.  Bios end in interrupt context, where unmapping
+ * (which sleeps) is not allowed, so they only hand the request back to
+ * the ring's thread, which finishes it in blkback_complete().
+ */
+#include <linux/bio.h>
+
+#include "blkback/common.h"
+
+/* Queues @p for its thread once its last bio has ended. */
+static void io_pending_put(struct blkback_pending *p)
+{
+	struct blkback_ring *ring = p->ring;
+	unsigned long flags;
+
+	if (!atomic_dec_and_test(&p->bios_left))
+		return;
+	spin_lock_irqsave(&ring->done_lock, flags);
+	list_add_tail(&p->node, &ring->done);
+	/*
+	 * Woken under the lock: once the thread has taken the last request
+	 * off the done list, the ring may be freed, so it must not be able
+	 * to do that before this wake-up is over.
+	 */
+	wake_up(&ring->wq);
+	spin_unlock_irqrestore(&ring->done_lock, flags);
+}
+
+static void io_bio_end(struct bio *bio)
+{
+	struct blkback_pending *p = bio->bi_private;
+
+	if (bio->bi_status)
+		WRITE_ONCE(p->status, bio->bi_status);
+	bio_put(bio);
+	io_pending_put(p);
+}
+
+/* Comes from fs_bio_set's mempool: waits for memory rather than fail. */
+static struct bio *io_bio_alloc(struct blkback_pending *p,
+				struct block_device *bdev, blk_opf_t opf,
+				sector_t sector, unsigned int nr_segs)
+{
+	struct bio *bio;
+
+	/* NOIO: reclaim must not wait for I/O queued behind our own. */
+	bio = bio_alloc(bdev, min_t(unsigned int, nr_segs, BIO_MAX_VECS), opf,
+			GFP_NOIO);
+	bio->bi_iter.bi_sector = sector;
+	bio->bi_private = p;
+	bio->bi_end_io = io_bio_end;
+	atomic_inc(&p->bios_left);
+	return bio;
+}
+
+static blk_opf_t io_opf(u8 operation)
+{
+	switch (operation) {
+	case BLKIF_OP_READ:
+		return REQ_OP_READ;
+	case BLKIF_OP_WRITE:
+		return REQ_OP_WRITE | REQ_SYNC;
+	default:		/* BLKIF_OP_FLUSH_DISKCACHE */
+		return REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH;
+	}
+}
+
+/*
+ * One bio for as many segments as it takes, contiguous on the disk.
+ * Returns the sectors submitted.
+ */
+static u64 io_submit_bios(struct blkback_ring *ring,
+			  struct blkback_pending *p,
+			  const struct blkback_request *req)
+{
+	struct block_device *bdev = ring->be->bdev;
+	blk_opf_t opf = io_opf(req->operation);
+	sector_t sector = req->sector;
+	struct bio *bio = NULL;
+	unsigned int i;
+
+	/* Held while submitting, so early completions cannot finish @p. */
+	atomic_set(&p->bios_left, 1);
+	for (i = 0; i < p->nr_segs; i++) {
+		const struct blkif_request_segment *seg = &ring->segs[i];
+		unsigned int nr = seg->last_sect - seg->first_sect + 1;
+		unsigned int len = nr << BLKBACK_SECTOR_SHIFT;
+		unsigned int offset = seg->first_sect << BLKBACK_SECTOR_SHIFT;
+		struct page *page = p->maps[i].page;
+
+		if (!bio || bio_add_page(bio, page, len, offset) != len) {
+			if (bio)
+				submit_bio(bio);
+			bio = io_bio_alloc(p, bdev, opf, sector,
+					   p->nr_segs - i);
+			__bio_add_page(bio, page, len, offset);
+		}
+		sector += nr;
+	}
+	if (!bio)		/* a flush without data: no sector */
+		bio = io_bio_alloc(p, bdev, opf, 0, 0);
+	submit_bio(bio);
+	io_pending_put(p);
+	return sector - req->sector;
+}
+
+static void io_account(struct blkback_stats *stats, u8 operation, u64 nr)
+{
+	switch (operation) {
+	case BLKIF_OP_READ:
+		atomic64_inc(&stats->rd_req);
+		atomic64_add(nr, &stats->rd_sect);
+		return;
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		atomic64_inc(&stats->f_req);
+		if (!nr)
+			return;
+		fallthrough;
+	default:
+		atomic64_inc(&stats->wr_req);
+		atomic64_add(nr, &stats->wr_sect);
+	}
+}
+
+static void io_pending_free(struct blkback_ring *ring,
+			    struct blkback_pending *p)
+{
+	list_move(&p->node, &ring->free);
+	ring->inflight--;
+}
+
+/*
+ * Starts a validated read, write or flush whose segments are in the
+ * ring's scratch array.  Returns 0 if it is under way (answered when it
+ * ends), else -errno with nothing left mapped: answer it as failed.
+ */
+int blkback_submit_rw(struct blkback_ring *ring,
+		      const struct blkback_request *req)
+{
+	struct blkback_dev *be = ring->be;
+	struct blkback_pending *p;
+	unsigned int i;
+	int err;
+
+	/* Never empty here: see ring_intake(). */
+	p = list_first_entry(&ring->free, struct blkback_pending, node);
+	list_del_init(&p->node);
+	ring->inflight++;
+	p->id = req->id;
+	p->operation = req->operation;
+	p->nr_segs = req->nr_segs;
+	p->status = BLK_STS_OK;
+	for (i = 0; i < p->nr_segs; i++)
+		p->maps[i].ref = ring->segs[i].gref;
+	/* A write to the disk only reads the frontend's pages. */
+	err = splitio_grants_map(be->xdev->otherend_id, p->maps, p->nr_segs,
+				 req->operation != BLKIF_OP_READ);
+	if (err) {
+		dev_warn_ratelimited(&be->xdev->dev,
+				     "queue %u: cannot map the grants of a request (%d)\n",
+				     ring->index, err);
+		splitio_grants_unmap(p->maps, p->nr_segs);
+		io_pending_free(ring, p);
+		return err;
+	}
+	io_account(&be->stats, req->operation, io_submit_bios(ring, p, req));
+	return 0;
+}
+
+/* Discards wait for the device: rare, and Linux's own backend does so. */
+s16 blkback_discard(struct blkback_ring *ring,
+		    const struct blkback_request *req)
+{
+	struct blkback_dev *be = ring->be;
+	int err;
+
+	atomic64_inc(&be->stats.ds_req);
+	if (req->secure && be->discard_secure)
+		err = blkdev_issue_secure_erase(be->bdev, req->sector,
+						req->nr_sectors, GFP_NOIO);
+	else
+		err = blkdev_issue_discard(be->bdev, req->sector,
+					   req->nr_sectors, GFP_NOIO);
+	if (err == -EOPNOTSUPP)
+		return BLKIF_RSP_EOPNOTSUPP;
+	if (err) {
+		dev_warn_ratelimited(&be->xdev->dev,
+				     "queue %u: discard failed (%d)\n",
+				     ring->index, err);
+		return BLKIF_RSP_ERROR;
+	}
+	return BLKIF_RSP_OKAY;
+}
+
+static s16 io_status(struct blkback_ring *ring, struct blkback_pending *p)
+{
+	if (p->status == BLK_STS_OK)
+		return BLKIF_RSP_OKAY;
+	if (p->status == BLK_STS_NOTSUPP)
+		return BLKIF_RSP_EOPNOTSUPP;
+	dev_warn_ratelimited(&ring->be->xdev->dev,
+			     "queue %u: I/O error %d (op %u)\n", ring->index,
+			     blk_status_to_errno(p->status), p->operation);
+	return BLKIF_RSP_ERROR;
+}
+
+/*
+ * Finishes the requests whose bios have all ended: grants unmapped before
+ * the frontend hears of it, as it may reuse the pages at once.
+ */
+void blkback_complete(struct blkback_ring *ring)
+{
+	struct blkback_pending *p, *next;
+	LIST_HEAD(done);
+
+	spin_lock_irq(&ring->done_lock);
+	list_splice_init(&ring->done, &done);
+	spin_unlock_irq(&ring->done_lock);
+
+	list_for_each_entry_safe(p, next, &done, node) {
+		splitio_grants_unmap(p->maps, p->nr_segs);
+		blkback_respond(ring, p->id, p->operation, io_status(ring, p));
+		io_pending_free(ring, p);
+	}
+}
