@@ -17,7 +17,7 @@ scenario_dom0() {
 	iperf3 -s --logfile "$RESULTS/iperf3-server.log" &
 	server=$!
 	lab_guest_start g1 "disk=$disk" net=1 || return 1
-	lab_guest_wait g1 "${guest_timeout:-420}"
+	lab_guest_wait g1 "${guest_timeout:-540}"
 	lab_guest_collect g1
 	kill "$server"
 	check_disk_content "$disk"

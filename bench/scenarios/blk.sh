@@ -27,7 +27,7 @@ scenario_dom0() {
 	dd if=/dev/urandom of="$ro" bs=1M count=16 2>/dev/null
 	ro_sum=$(sha256sum <"$ro" | cut -d' ' -f1)
 	lab_guest_start g1 "disk=$rw" "rodisk=$ro" "memory=${memory:-384}" || return 1
-	lab_guest_wait g1 "${guest_timeout:-900}"
+	lab_guest_wait g1 "${guest_timeout:-720}"
 	if lab_guest_collect g1; then
 		check_verify_jobs "$rw"
 		check_read_only "$ro_sum"
