@@ -1,6 +1,7 @@
 # splitio: Xen split drivers as out-of-tree Linux modules.
 #
-#   make            build the five modules against Debian's kernel headers
+#   make            build the five modules against Debian's kernel headers,
+#                   and vfrctl, the firewall-router's control tool
 #   make check      build the portable parts as userspace C and unit-test them
 #   make test       check + modules + the lab's integration scenarios
 #   make bench      the lab's benchmark run (README: The lab)
@@ -20,16 +21,20 @@ endif
 # Where `make install` puts the modules, below /lib/modules/$(KVER).
 INSTALL_MOD_DIR ?= updates/splitio
 
-all: modules
+all: modules tools
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+tools:
+	$(MAKE) -C tools/vfrctl
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/vfrctl clean
 	$(MAKE) -C tests/unit clean
 
-install: modules
+install: modules tools
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	depmod -a $(KVER)
 
@@ -46,4 +51,4 @@ test:
 bench:
 	bench/lab run bench
 
-.PHONY: all modules clean install uninstall check test bench
+.PHONY: all modules tools clean install uninstall check test bench

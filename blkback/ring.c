@@ -16,8 +16,7 @@
  * A real event follows a push of requests, so the producer index moved
  * since the previous one; one that did not move it found no work, which
  * lets the kernel throttle a frontend that storms us.  req_prod is only a
- * hint here: the thread checks it properly.  The EOI goes by @irq, as the
- * first call comes while the event channel is still being bound.
+ * hint here: the thread checks it properly.
  */
 irqreturn_t blkback_interrupt(int irq, void *dev_id)
 {
@@ -28,7 +27,7 @@ irqreturn_t blkback_interrupt(int irq, void *dev_id)
 	ring->irq_last_prod = prod;
 	if (found_work)
 		wake_up(&ring->wq);
-	splitio_evtchn_eoi_irq(irq, found_work);
+	splitio_evtchn_eoi(&ring->evtchn, found_work);
 	return IRQ_HANDLED;
 }
 

@@ -67,9 +67,11 @@ int splitio_state_switch(struct xenbus_device *dev, enum xenbus_state to);
  * taken at boot long before a driver binds (the kernel's Xen drivers rely
  * on the same).
  *
- * Both ends bind with late EOI, so every handler must finish with
- * splitio_evtchn_eoi(): it unmasks the channel, and reporting an event
- * that found no work lets the kernel slow down a peer that storms us.
+ * Both ends bind with late EOI, so every event must end with
+ * splitio_evtchn_eoi(), in the handler or in the work it defers to: it
+ * unmasks the channel, and reporting an event that found no work lets the
+ * kernel slow down a peer that storms us.  ch->irq is set before the
+ * handler can first run, so either may use it.
  */
 struct splitio_evtchn {
 	evtchn_port_t port;	/* the frontend's, as in "event-channel" */
@@ -96,17 +98,6 @@ static inline void splitio_evtchn_eoi(const struct splitio_evtchn *ch,
 				      bool found_work)
 {
 	xen_irq_lateeoi(ch->irq, found_work ? 0 : XEN_EOI_FLAG_SPURIOUS);
-}
-
-/*
- * The same, for the handler itself: Xen raises an event on a backend's
- * port as it binds it, so the handler's first call comes before
- * splitio_evtchn_back_bind() has set ch->irq, and that EOI must go to the
- * @irq the handler is given, or the channel stays masked for good.
- */
-static inline void splitio_evtchn_eoi_irq(int irq, bool found_work)
-{
-	xen_irq_lateeoi(irq, found_work ? 0 : XEN_EOI_FLAG_SPURIOUS);
 }
 
 #endif /* SPLITIO_HV_H */

@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <xen/xen.h>
 #include <xen/xenbus.h>
+#include "vfr/netlink.h"
 
 static int netback_probe(struct xenbus_device *dev,
 			 const struct xenbus_device_id *id)
@@ -32,14 +33,27 @@ static struct xenbus_driver netback_driver = {
 
 static int __init netback_init(void)
 {
+	int ret;
+
 	if (!xen_domain())
 		return -ENODEV;
-	return xenbus_register_backend(&netback_driver);
+	ret = vfr_netlink_init();
+	if (ret)
+		return ret;
+	ret = xenbus_register_backend(&netback_driver);
+	if (ret)
+		goto err_vfr;
+	return 0;
+
+err_vfr:
+	vfr_netlink_uninit();
+	return ret;
 }
 
 static void __exit netback_exit(void)
 {
 	xenbus_unregister_driver(&netback_driver);
+	vfr_netlink_uninit();
 }
 
 module_init(netback_init);

@@ -100,6 +100,7 @@ build_dom0_image() {
 		stage_binary "$root" "$LAB_ROOT$XEN_BIN/$bin" "$XEN_BIN/$bin"
 	done
 	stage_binary "$root" "$LAB_ROOT/usr/bin/xenstore" /usr/bin/xenstore
+	stage_binary "$root" "$LAB_REPO/tools/vfrctl/vfrctl" /usr/bin/vfrctl
 	for bin in read write ls list rm exists chmod watch; do
 		ln -sf xenstore "$root/usr/bin/xenstore-$bin"
 	done
@@ -143,6 +144,8 @@ lab_build_images() {
 	lab_step "make modules"
 	make -C "$LAB_REPO" modules >"$LAB_WORK/modules.log" 2>&1 ||
 		lab_die "module build failed: $(tail -n 20 "$LAB_WORK/modules.log")"
+	make -C "$LAB_REPO/tools/vfrctl" >"$LAB_WORK/vfrctl.log" 2>&1 ||
+		lab_die "vfrctl build failed: $(tail -n 20 "$LAB_WORK/vfrctl.log")"
 	lab_step "initramfs: guest, Dom0; GRUB ISO"
 	build_guest_image
 	build_dom0_image

@@ -85,6 +85,60 @@
  *    VFR_RULE_A_PACKETS: NLA_U64, frames the rule counted
  *    VFR_RULE_A_BYTES: NLA_U64, bytes of those frames, Ethernet header on
  *    VFR_RULE_A_PAD: padding that aligns the 64-bit counters
+ *
+ * The generic netlink family
+ * ==========================
+ *
+ * VFR_GENL_NAME, version VFR_GENL_VERSION, carries the commands below.  Every
+ * command needs CAP_NET_ADMIN.  Top-level attributes are validated strictly:
+ * an attribute the command does not take, or an unknown one, is refused with
+ * EINVAL.
+ *
+ *    VFR_A_RULE: NLA_NESTED, one rule as documented above
+ *    VFR_A_RULE_ID: NLA_U32, the id the kernel gave a rule; ids count up
+ *                   from 1 and are never reused while the module is loaded
+ *    VFR_A_VIF: NLA_U32, a vif id
+ *    VFR_A_DIRECTION: NLA_U8, enum vfr_direction
+ *    VFR_A_POLICY: NLA_U8, VFR_ACT_ACCEPT or VFR_ACT_DROP
+ *    VFR_A_ERROR_MSG: NLA_NUL_STRING, why a rule was refused, in full
+ *    VFR_A_ERROR_ATTR: NLA_U16, the rule attribute at fault, or 0
+ *
+ * VFR_CMD_RULE_ADD takes VFR_A_RULE and answers with a message carrying the
+ * new rule's VFR_A_RULE_ID.  A rule the kernel refuses fails with EINVAL or
+ * ERANGE; the extended ack then names the bad attribute with a short message
+ * (netlink's extended ack can carry only fixed strings), and the message
+ * before the error, a VFR_CMD_RULE_ADD too, carries VFR_A_ERROR_MSG and
+ * VFR_A_ERROR_ATTR with the precise reason.  E2BIG when VFR_MAX_RULES rules
+ * exist already.
+ *
+ * VFR_CMD_RULE_DEL takes VFR_A_RULE_ID; ENOENT if no rule has that id.
+ *
+ * VFR_CMD_FLUSH removes every rule, or, given both VFR_A_VIF and
+ * VFR_A_DIRECTION, the rules of that direction that match frames of that
+ * vif: VFR_RULE_A_IN_VIF for ingress, VFR_RULE_A_OUT_VIF for egress.
+ * Default policies stay.
+ *
+ * VFR_CMD_RULE_GET with VFR_A_RULE_ID answers with that rule; as a dump
+ * (NLM_F_DUMP), without attributes, it answers with every rule in id order,
+ * one message each.  A message carries VFR_A_RULE_ID and VFR_A_RULE, the
+ * rule with its counters.  If the rules change between two parts of a dump,
+ * the later part has NLM_F_DUMP_INTR set: the dump is no snapshot, and the
+ * caller may dump again for one.  A rule is reported at most once per dump.
+ *
+ * VFR_CMD_STATS, a dump only, is VFR_CMD_RULE_GET's dump whose VFR_A_RULE
+ * nests carry only VFR_RULE_A_DIRECTION, VFR_RULE_A_PRIORITY,
+ * VFR_RULE_A_ACTION and the counters.
+ *
+ * VFR_CMD_POLICY_SET takes VFR_A_VIF, VFR_A_DIRECTION and VFR_A_POLICY, all
+ * required: the default policy of that vif in that direction.  Vifs without
+ * one accept.
+ *
+ * VFR_CMD_ATTACH and VFR_CMD_DETACH take VFR_A_VIF: the vif is attached to the
+ * VFR, or no longer is.  EEXIST when attaching an attached vif, ENOENT when
+ * detaching one that is not.
+ *
+ * Every change to the rules or policies takes effect at once for every frame
+ * classified after the command returns; a change that fails changes nothing.
  */
 #ifndef _SPLITIO_UAPI_VFR_H
 #define _SPLITIO_UAPI_VFR_H
@@ -153,5 +207,35 @@ enum vfr_range_attribute {
 	__VFR_RANGE_A_LAST
 };
 #define VFR_RANGE_A_MAX (__VFR_RANGE_A_LAST - 1)
+
+#define VFR_GENL_NAME		"splitio_vfr"
+#define VFR_GENL_VERSION	1
+
+enum vfr_command {
+	VFR_CMD_UNSPEC,
+	VFR_CMD_RULE_ADD,
+	VFR_CMD_RULE_DEL,
+	VFR_CMD_FLUSH,
+	VFR_CMD_RULE_GET,
+	VFR_CMD_STATS,
+	VFR_CMD_POLICY_SET,
+	VFR_CMD_ATTACH,
+	VFR_CMD_DETACH,
+	__VFR_CMD_LAST
+};
+#define VFR_CMD_MAX (__VFR_CMD_LAST - 1)
+
+enum vfr_attribute {
+	VFR_A_UNSPEC,
+	VFR_A_RULE,
+	VFR_A_RULE_ID,
+	VFR_A_VIF,
+	VFR_A_DIRECTION,
+	VFR_A_POLICY,
+	VFR_A_ERROR_MSG,
+	VFR_A_ERROR_ATTR,
+	__VFR_A_LAST
+};
+#define VFR_A_MAX (__VFR_A_LAST - 1)
 
 #endif /* _SPLITIO_UAPI_VFR_H */
