@@ -18,8 +18,10 @@ else
 KVER ?= $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 endif
 
-# Where `make install` puts the modules, below /lib/modules/$(KVER).
+# Where `make install` puts the modules, below /lib/modules/$(KVER), and
+# the modprobe.d file that makes XenBus pick them over the kernel's drivers.
 INSTALL_MOD_DIR ?= updates/splitio
+MODPROBE_CONF ?= /etc/modprobe.d/splitio.conf
 
 all: modules tools
 
@@ -34,13 +36,15 @@ clean:
 	$(MAKE) -C tools/vfrctl clean
 	$(MAKE) -C tests/unit clean
 
-install: modules tools
+install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	depmod -a $(KVER)
+	install -D -m 644 dist/modprobe.d/splitio.conf $(MODPROBE_CONF)
 
 uninstall:
 	rm -rf /lib/modules/$(KVER)/$(INSTALL_MOD_DIR)
 	depmod -a $(KVER)
+	rm -f $(MODPROBE_CONF)
 
 check:
 	$(MAKE) --no-print-directory -C tests/unit check

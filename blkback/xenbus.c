@@ -324,3 +324,5 @@ module_exit(blkback_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("splitio");
 MODULE_DESCRIPTION("splitio Xen paravirtual block backend");
+/* XenBus asks for a backend by this alias; see dist/modprobe.d. */
+MODULE_ALIAS("xen-backend:vbd");

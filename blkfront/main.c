@@ -149,3 +149,5 @@ module_exit(blkfront_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("splitio");
 MODULE_DESCRIPTION("splitio Xen paravirtual block frontend");
+/* XenBus asks for a frontend by this alias; see dist/modprobe.d. */
+MODULE_ALIAS("xen:vbd");

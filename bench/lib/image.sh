@@ -69,6 +69,8 @@ stage_common() {
 	stage_busybox "$root"
 	stage_binary "$root" "$(command -v fio)" /usr/bin/fio
 	stage_binary "$root" "$(command -v iperf3)" /usr/bin/iperf3
+	stage_binary "$root" "$(command -v ethtool)" /usr/sbin/ethtool
+	stage_binary "$root" "$LAB_WORK/netcheck" /usr/bin/netcheck
 	mkdir -p "$root/splitio"
 	cp "$LAB_REPO"/bench/vm/lib.sh "$LAB_REPO"/bench/vm/dom0-lib.sh "$root/splitio/"
 	cp -r "$LAB_REPO"/bench/scenarios "$root/splitio/"
@@ -146,6 +148,8 @@ lab_build_images() {
 		lab_die "module build failed: $(tail -n 20 "$LAB_WORK/modules.log")"
 	make -C "$LAB_REPO/tools/vfrctl" >"$LAB_WORK/vfrctl.log" 2>&1 ||
 		lab_die "vfrctl build failed: $(tail -n 20 "$LAB_WORK/vfrctl.log")"
+	cc -O2 -Wall -Wextra -Werror -o "$LAB_WORK/netcheck" "$LAB_REPO/bench/vm/netcheck.c" ||
+		lab_die "netcheck build failed"
 	lab_step "initramfs: guest, Dom0; GRUB ISO"
 	build_guest_image
 	build_dom0_image

@@ -1,0 +1,176 @@
+# net: the network split driver, checked for content across the boundary,
+# one guest on a routed vif.  Driver sets: front=, back=, net_front=,
+# net_back=.  Every check runs both ways, guest -> Dom0 and Dom0 -> guest:
+#
+# - TCP: $bytes of a seeded pseudo-random stream (bench/vm/netcheck.c); the
+#   receiver's sha256 must be the stream's.
+# - UDP: numbered datagrams with payloads fixed by their number.  None may
+#   arrive corrupt or twice, and every one lost must be counted as dropped
+#   somewhere: the interfaces' drop and error counters on both sides and
+#   the UDP/IP discard counters of both kernels.
+# - ping with payloads of 0 to 65000 bytes (fragmented above the MTU).
+# - with our backend: its statistics are in `ethtool -S`, and splitio_core's
+#   counters are back to zero once the guest is gone.
+#
+# Parameters: bytes= (TCP, each way, 256M), udp_count= (20000), udp_size=
+# (1200), udp_pps= (4000), mtu= (1500), offload= (on|off: checksum, SG and
+# TSO in the guest), memory=, guest_timeout= (s, 540).
+
+SEED_TO_GUEST=1001
+SEED_TO_DOM0=2002
+PORT_TCP_TO_GUEST=5001
+PORT_TCP_TO_DOM0=5002
+PORT_UDP_TO_DOM0=5003
+PORT_UDP_TO_GUEST=5004
+PORT_GUEST_READY=5005
+PORT_DOM0_DONE=5006
+PING_SIZES="0 1 56 1400 1472 1473 4000 8972 9000 16384 32000 65000"
+
+net_bytes() { echo "${bytes:-256M}"; }
+
+# The sha256 the receiver of stream $1 must get.
+net_stream_sha() { netcheck gen "$1" "$(net_bytes)" | sha256sum | cut -d' ' -f1; }
+
+# Drops an interface counted, and drops UDP and IP counted in this kernel:
+# between them, every layer a datagram crosses.
+net_iface_drops() {
+	local total=0 c
+	for c in rx_dropped tx_dropped rx_errors tx_errors; do
+		total=$((total + $(cat "/sys/class/net/$1/statistics/$c")))
+	done
+	echo $total
+}
+
+net_stack_drops() {
+	awk '
+		$1 == "Udp:" && !uh { for (i = 2; i <= NF; i++) u[i] = $i; uh = 1; next }
+		$1 == "Udp:" { for (i = 2; i <= NF; i++)
+			if (u[i] ~ /^(InErrors|RcvbufErrors|SndbufErrors)$/) t += $i }
+		$1 == "Ip:" && !ih { for (i = 2; i <= NF; i++) p[i] = $i; ih = 1; next }
+		$1 == "Ip:" { for (i = 2; i <= NF; i++)
+			if (p[i] ~ /^(InDiscards|OutDiscards)$/) t += $i }
+		END { print t + 0 }' /proc/net/snmp
+}
+
+# One value from netcheck's "key=value ..." report in file $1.
+net_report_value() { tr ' ' '\n' <"$1" | sed -n "s/^$2=//p"; }
+
+net_ping_sweep() {
+	local peer=$1 size bad=""
+	for size in $PING_SIZES; do
+		ping -c 1 -W 10 -s "$size" "$peer" >/dev/null 2>&1 || bad="$bad $size"
+	done
+	[ -z "$bad" ] || { echo "ping $peer failed for sizes:$bad"; return 1; }
+}
+
+# ---- Dom0 ----
+
+scenario_dom0() {
+	local want_guest want_dom0
+	lab_use_backends || return 1
+	want_guest=$(net_stream_sha $SEED_TO_GUEST)
+	want_dom0=$(net_stream_sha $SEED_TO_DOM0)
+	netcheck serve $PORT_TCP_TO_GUEST $SEED_TO_GUEST "$(net_bytes)" &
+	netcheck sink $PORT_TCP_TO_DOM0 | sha256sum | cut -d' ' -f1 >"$RESULTS/tcp-to-dom0.sha" &
+	netcheck udp-recv $PORT_UDP_TO_DOM0 "${udp_count:-20000}" "${udp_size:-1200}" 5000 \
+		>"$RESULTS/udp-to-dom0" &
+	netcheck udp-serve $PORT_UDP_TO_GUEST >"$RESULTS/udp-to-guest.sender" &
+	net_dom0_side g1 10.1.0.2 "$(net_stack_drops)" &
+	lab_guest_start g1 net=1 "memory=${memory:-512}" || return 1
+	lab_guest_wait g1 "${guest_timeout:-540}"
+	lab_guest_collect g1 || return 1
+	wait
+	net_check_content "$want_guest" "$want_dom0"
+	net_check_udp
+	net_check_released
+}
+
+# While the guest runs: once it says its own checks are done, read the
+# vif's counters (the vif goes with the guest), ping it, and let it go.
+net_dom0_side() {
+	local name=$1 ip=$2 stack_before=$3 vif i
+	netcheck wait $PORT_GUEST_READY "${guest_timeout:-540}" || return
+	vif=$(ls /sys/class/net | grep "^vif$(xl domid "$name")\." | head -n 1)
+	echo $(( $(net_iface_drops "$vif") + $(net_stack_drops) - stack_before )) \
+		>"$RESULTS/dom0-drops"
+	if [ "${net_back:-$BACK}" = ours ]; then
+		ethtool -S "$vif" >"$RESULTS/ethtool-$vif.txt" 2>&1 ||
+			lab_fail "ethtool -S $vif: $(cat "$RESULTS/ethtool-$vif.txt")"
+	fi
+	net_ping_sweep "$ip" >"$RESULTS/ping-to-guest" 2>&1 ||
+		lab_fail "$(cat "$RESULTS/ping-to-guest")"
+	for i in 1 2 3 4 5; do
+		netcheck signal "$ip" $PORT_DOM0_DONE
+		sleep 1
+	done
+}
+
+net_check_content() {
+	[ "$(lab_metric_value tcp_to_guest_sha256)" = "$1" ] ||
+		lab_fail "TCP Dom0 -> guest: the guest received other bytes than Dom0 sent"
+	[ "$(cat "$RESULTS/tcp-to-dom0.sha")" = "$2" ] ||
+		lab_fail "TCP guest -> Dom0: Dom0 received other bytes than the guest sent"
+	lab_log "TCP: $(net_bytes) each way arrived intact"
+}
+
+# Losses are allowed only as far as some layer counted them as drops.
+net_check_udp() {
+	local r=$RESULTS/udp-to-dom0 bad lost counted
+	bad=$(( $(net_report_value "$r" corrupt) + $(net_report_value "$r" duplicate) +
+		$(lab_metric_value udp_to_guest_corrupt) + $(lab_metric_value udp_to_guest_duplicate) ))
+	[ "$bad" = 0 ] || lab_fail "UDP: $bad datagrams arrived corrupt or twice"
+	lost=$(( $(net_report_value "$r" lost) + $(lab_metric_value udp_to_guest_lost) ))
+	counted=$(( $(cat "$RESULTS/dom0-drops") + $(lab_metric_value guest_drops) ))
+	[ "$lost" -le "$counted" ] ||
+		lab_fail "UDP: $lost datagrams lost but only $counted drops counted"
+	lab_log "UDP: $lost lost, $counted drops counted, none corrupt"
+	lab_result_metric udp_lost "$lost" datagrams
+}
+
+net_check_released() {
+	local counter value
+	[ -d /sys/module/splitio_core ] || return 0
+	for counter in grants_mapped grefs_held evtchns_bound; do
+		value=$(cat /sys/module/splitio_core/parameters/$counter)
+		[ "$value" = 0 ] || lab_fail "$counter = $value after the guest is gone"
+	done
+}
+
+# ---- guest ----
+
+scenario_guest() {
+	local sha drops_before r=/tmp/udp
+	lab_frontends || return 1
+	lab_guest_net || return 1
+	if [ -n "${mtu:-}" ]; then
+		lab_run ip link set eth0 mtu "$mtu" || return 1
+	fi
+	if [ "${offload:-on}" = off ]; then
+		lab_run ethtool -K eth0 tx off rx off sg off tso off gso off gro off ||
+			return 1
+	fi
+	drops_before=$(( $(net_iface_drops eth0) + $(net_stack_drops) ))
+
+	sha=$(netcheck fetch "$PEER_IP" $PORT_TCP_TO_GUEST | sha256sum | cut -d' ' -f1)
+	lab_metric tcp_to_guest_sha256 "$sha" hash
+	lab_run netcheck send "$PEER_IP" $PORT_TCP_TO_DOM0 $SEED_TO_DOM0 "$(net_bytes)" ||
+		return 1
+
+	lab_run netcheck udp-send "$PEER_IP" $PORT_UDP_TO_DOM0 "${udp_count:-20000}" \
+		"${udp_size:-1200}" "${udp_pps:-4000}" || return 1
+	lab_run netcheck udp-request "$PEER_IP" $PORT_UDP_TO_GUEST "${udp_count:-20000}" \
+		"${udp_size:-1200}" "${udp_pps:-4000}" 5000 >$r || return 1
+	cat $r
+	for key in corrupt duplicate lost; do
+		lab_metric udp_to_guest_$key "$(net_report_value $r $key)" datagrams
+	done
+
+	net_ping_sweep "$PEER_IP" || return 1
+	if [ "${net_front:-$FRONT}" = ours ]; then
+		lab_run ethtool -S eth0 || return 1
+	fi
+	lab_metric guest_drops \
+		$(( $(net_iface_drops eth0) + $(net_stack_drops) - drops_before )) drops
+	netcheck signal "$PEER_IP" $PORT_GUEST_READY
+	netcheck wait $PORT_DOM0_DONE 300 || { echo "Dom0 never finished pinging us"; return 1; }
+}
