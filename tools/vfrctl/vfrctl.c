@@ -5,6 +5,7 @@
  * the splitio_vfr generic netlink family (vfr/uapi/splitio_vfr.h).
  */
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static void usage(FILE *out)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "\tvfrctl %s %s\n", commands[i].name,
 			commands[i].args);
+	fprintf(out, "\tvfrctl -batch FILE|-   one command a line, '#' comments\n");
 }
 
 /* Bad command-line input: say why, show the usage, never ask the kernel. */
@@ -114,18 +116,67 @@ const char *vfr_action_name(uint8_t action)
 	return names[action];
 }
 
-int main(int argc, char **argv)
+/* @argv[0] is the command's name; returns its exit status. */
+static int run_command(int argc, char **argv)
 {
 	size_t i;
 
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[0], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return vfr_usage_error("unknown command \"%s\"", argv[0]), 2;
+}
+
+/*
+ * Like `ip -batch`: many rules at the cost of one process, which matters
+ * where starting a process is slow.  Stops at the first failing line.
+ */
+static int run_batch(const char *path)
+{
+	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char line[1024], *args[64];
+	unsigned int lineno = 0;
+	int status = 0;
+
+	if (!in) {
+		fprintf(stderr, "vfrctl: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (!status && fgets(line, sizeof(line), in)) {
+		int argc = 0;
+		char *tok, *save;
+
+		lineno++;
+		line[strcspn(line, "#\n")] = '\0';
+		for (tok = strtok_r(line, " \t", &save); tok && argc < 64;
+		     tok = strtok_r(NULL, " \t", &save))
+			args[argc++] = tok;
+		if (tok) {
+			fprintf(stderr, "vfrctl: %s:%u: too many words\n", path, lineno);
+			status = 2;
+		} else if (argc) {
+			status = run_command(argc, args);
+			if (status)
+				fprintf(stderr, "vfrctl: %s:%u: failed\n", path, lineno);
+		}
+	}
+	if (in != stdin)
+		fclose(in);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
 	if (argc < 2)
 		return vfr_usage_error("no command"), 2;
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 2, argv + 2);
-	return vfr_usage_error("unknown command \"%s\"", argv[1]), 2;
+	if (!strcmp(argv[1], "-batch")) {
+		if (argc != 3)
+			return vfr_usage_error("-batch takes one file"), 2;
+		return run_batch(argv[2]);
+	}
+	return run_command(argc - 1, argv + 1);
 }
