@@ -88,8 +88,13 @@ def iperf3_figures(path):
         raise ValueError(report["error"])
     end = report["end"]
     label = path.stem[len("iperf3-"):]
-    bps = end["sum_received"]["bits_per_second"]
-    return {f"iperf3 {label} Gbit/s": (bps / 1e9, "Gbit/s")}
+    received = end["sum_received"]
+    figures = {f"iperf3 {label} Gbit/s": (received["bits_per_second"] / 1e9, "Gbit/s")}
+    # Small UDP datagrams measure packets, not bytes: what arrived, per second.
+    if report["start"]["test_start"]["protocol"] == "UDP":
+        arrived = received["packets"] - received["lost_packets"]
+        figures[f"iperf3 {label} kpps"] = (arrived / received["seconds"] / 1e3, "kpps")
+    return figures
 
 
 def collect(out, s):

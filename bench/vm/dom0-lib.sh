@@ -58,12 +58,14 @@ lab_disk() {
 # Start a guest.  Options: disk=DEV and rodisk=DEV (read-only), repeatable:
 # the guest sees them as xvda, xvdb, ... in the order given; net=N
 # (the guest's subnet number: it is 10.N.0.2, Dom0's vif end 10.N.0.1),
-# memory=MiB.  The scenario's parameters ride along on the kernel command
+# mtu=N for that vif (the hotplug script sets it in Dom0), memory=MiB,
+# vcpus=N.  The scenario's parameters ride along on the kernel command
 # line, so the guest runs the same scenario with the same settings.
 lab_guest_start() {
 	# busybox sh expands all of a "local" line before assigning any of it
 	local name=$1
-	local cfg="/tmp/$name.cfg" disks="" vifs="" memory=512 net="" access
+	local cfg="/tmp/$name.cfg" disks="" vifs="" memory=512 vcpus=1 net="" access
+	local vif_extra=""
 	local args="splitio.scenario=$SCENARIO splitio.front=$FRONT"
 	local letters="a b c d" letter opt
 	shift
@@ -75,21 +77,24 @@ lab_guest_start() {
 			case "$opt" in rodisk=*) access=ro ;; esac
 			disks="$disks'format=raw,vdev=xvd$letter,access=$access,script=/etc/xen/scripts/splitio-block,target=${opt#*disk=}',"
 			;;
+		mtu=*) vif_extra="$vif_extra,$opt" ;;
 		net=*)
 			net=${opt#net=}
-			vifs="'mac=00:16:3e:00:$(printf %02x "$net"):01,ip=10.$net.0.2,script=/etc/xen/scripts/splitio-vif',"
+			vifs="'mac=00:16:3e:00:$(printf %02x "$net"):01,ip=10.$net.0.2,script=/etc/xen/scripts/splitio-vif@VIF_EXTRA@',"
 			args="$args splitio.ip=10.$net.0.2 splitio.peer=10.$net.0.1"
 			;;
 		memory=*) memory=${opt#memory=} ;;
+		vcpus=*) vcpus=${opt#vcpus=} ;;
 		esac
 	done
+	vifs=$(echo "$vifs" | sed "s/@VIF_EXTRA@/$vif_extra/")
 	cat >"$cfg" <<CFG
 name = "$name"
 type = "pv"
 kernel = "/boot/vmlinuz"
 ramdisk = "/boot/guest.img"
 memory = $memory
-vcpus = 1
+vcpus = $vcpus
 on_poweroff = "destroy"
 on_crash = "destroy"
 extra = "console=hvc0 loglevel=4 $args splitio.args=$(echo $SCENARIO_ARGS | tr ' ' ',')"

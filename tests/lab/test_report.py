@@ -132,7 +132,8 @@ class Figures(unittest.TestCase):
         folder = run.scenario("s1")
         (folder / "fio-randread-4k-qd32.json").write_text(fio_json(read_iops=1234.0))
         (folder / "iperf3-guest-to-dom0.json").write_text(json.dumps(
-            {"end": {"sum_received": {"bits_per_second": 1.5e9}}}))
+            {"start": {"test_start": {"protocol": "TCP"}},
+             "end": {"sum_received": {"bits_per_second": 1.5e9}}}))
         status, summary = run.judge()
         self.assertEqual(status, 0)
         self.assertIn("fio randread-4k-qd32 read IOPS", summary)
@@ -141,6 +142,19 @@ class Figures(unittest.TestCase):
         self.assertIn("1.50", summary)
         figures = json.loads((run.dir / "figures.json").read_text())
         self.assertAlmostEqual(figures["s1"]["iperf3 guest-to-dom0 Gbit/s"], 1.5)
+
+    def test_udp_reports_packets_that_arrived_per_second(self):
+        run = LabRun(self)
+        folder = run.scenario("s1")
+        (folder / "iperf3-udp64.json").write_text(json.dumps(
+            {"start": {"test_start": {"protocol": "UDP"}},
+             "end": {"sum_received": {"bits_per_second": 2.56e7, "packets": 60000,
+                                      "lost_packets": 10000, "seconds": 10.0}}}))
+        status, summary = run.judge()
+        self.assertEqual(status, 0)
+        figures = json.loads((run.dir / "figures.json").read_text())
+        self.assertAlmostEqual(figures["s1"]["iperf3 udp64 kpps"], 5.0)
+        self.assertAlmostEqual(figures["s1"]["iperf3 udp64 Gbit/s"], 0.0256)
 
     def test_iperf3_error_fails(self):
         run = LabRun(self)
