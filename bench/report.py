@@ -10,6 +10,8 @@ scenario, and ends with the line "N passed, N failed".
 """
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -142,6 +144,102 @@ def table(scenarios):
     return "\n".join(rows)
 
 
+# The driver set a scenario measured is the first word of its id ("ours-1",
+# "kernel-net-2", "native-1"): A/B/A repeats of a set are averaged.
+SET_ORDER = ["ours", "kernel", "native"]
+
+
+def driver_set(sid):
+    return sid.split("-")[0]
+
+
+def by_set(scenarios):
+    """{set: {label: (mean value, unit, number of runs)}} over the scenarios
+    with figures, sets in SET_ORDER first."""
+    runs = {}
+    for s in scenarios:
+        for label, (value, unit) in s.figures.items():
+            runs.setdefault(driver_set(s.id), {}).setdefault(label, []).append((value, unit))
+    sets = sorted(runs, key=lambda k: (SET_ORDER.index(k) if k in SET_ORDER else 99, k))
+    return {k: {l: (sum(v for v, _ in vs) / len(vs), vs[0][1], len(vs))
+                for l, vs in runs[k].items()} for k in sets}
+
+
+def fmt(v):
+    return f"{v:,.2f}" if v < 100 else f"{v:,.0f}"
+
+
+def comparison(scenarios):
+    """One row per workload, one column per driver set (the mean of its
+    runs), and splitio's ratio to the kernel's drivers and to native."""
+    sets = by_set(scenarios)
+    if len(sets) < 2:
+        return ""
+    ratios = [o for o in ("kernel", "native") if "ours" in sets and o in sets]
+    labels = []
+    for figures in sets.values():
+        labels += [l for l in figures if l not in labels]
+    head = ["workload"] + [f"{k} (runs)" for k in sets] + [f"ours/{o}" for o in ratios]
+    rows = []
+    for label in labels:
+        row = [label]
+        for figures in sets.values():
+            v = figures.get(label)
+            row.append(f"{fmt(v[0])} ({v[2]})" if v else "-")
+        for o in ratios:
+            a, b = sets["ours"].get(label), sets[o].get(label)
+            row.append(f"{a[0] / b[0]:.2f}" if a and b and b[0] else "-")
+        rows.append(row)
+    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    line = lambda r: "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                       for i, (c, w) in enumerate(zip(r, widths))) + " |"
+    return "\n".join([line(head), "|-" + "-|-".join("-" * w for w in widths) + ":|"] +
+                     [line(r) for r in rows])
+
+
+def plots(out, scenarios):
+    """A bar chart per unit (IOPS, MB/s, Gbit/s, kpps) in plots/, bars per
+    driver set; returns the files written, or why there are none."""
+    sets = by_set(scenarios)
+    if not sets:
+        return []
+    if not shutil.which("gnuplot"):
+        return ["no plots: gnuplot is not installed"]
+    folder = out / "plots"
+    folder.mkdir(exist_ok=True)
+    units = {}
+    for figures in sets.values():
+        for label, (_, unit, _) in figures.items():
+            units.setdefault(unit, [])
+            if label not in units[unit]:
+                units[unit].append(label)
+    written = []
+    for unit, labels in units.items():
+        name = re.sub(r"[^a-z0-9]+", "-", unit.lower()).strip("-")
+        data = folder / f"{name}.dat"
+        with data.open("w") as f:
+            f.write("workload " + " ".join(sets) + "\n")
+            for label in labels:
+                short = label.rsplit(" ", 1)[0] if label.endswith(unit) else label
+                cells = [str(sets[k][label][0]) if label in sets[k] else "-" for k in sets]
+                f.write('"' + short + '" ' + " ".join(cells) + "\n")
+        png = folder / f"{name}.png"
+        script = "\n".join([
+            "set terminal pngcairo size 1200,600 noenhanced",
+            f"set output '{png}'",
+            f"set title '{unit} per workload and driver set ({out.name}; QEMU TCG, not bare metal)'",
+            f"set ylabel '{unit}'",
+            "set style data histograms", "set style histogram clustered gap 1",
+            "set style fill solid border -1", "set datafile missing '-'",
+            "set xtics rotate by -30", "set key outside top right", "set yrange [0:*]",
+            "plot " + ", ".join(f"'{data}' using {i + 2}:xtic(1) title columnheader"
+                                 for i in range(len(sets)))])
+        done = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+        written.append(str(png.relative_to(out)) if done.returncode == 0
+                       else f"plot of {unit} failed: {done.stderr.strip()[:200]}")
+    return written
+
+
 def main(out):
     out = Path(out)
     scenarios = []
@@ -164,6 +262,10 @@ def main(out):
     t = table(scenarios)
     if t:
         report += [t, ""]
+    c = comparison(scenarios)
+    if c:
+        report += ["Mean per driver set over its runs in this boot, and splitio's ratios:", "", c, ""]
+    report += [f"plot: {p}" for p in plots(out, scenarios)]
     for s in scenarios:
         report.append(f"{s.verdict()}: {s.id} ({s.name} {' '.join(s.params)})")
         report += ["    " + f for f in s.failures[:10]]

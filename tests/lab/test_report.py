@@ -4,6 +4,7 @@ folders: what must fail a scenario does, what must not does not."""
 import contextlib
 import io
 import json
+import shutil
 import sys
 import tempfile
 import unittest
@@ -170,6 +171,50 @@ class Figures(unittest.TestCase):
         folder = run.scenario("s1")
         (folder / "fio-verify.json").write_text('{"jobs": [')
         self.assertEqual(run.judge()[0], 1)
+
+
+def tcp_json(gbits):
+    return json.dumps({"start": {"test_start": {"protocol": "TCP"}},
+                       "end": {"sum_received": {"bits_per_second": gbits * 1e9}}})
+
+
+class Comparison(unittest.TestCase):
+    """A/B/A runs of each driver set are averaged and splitio is compared."""
+
+    def run_with(self, test):
+        plan = ("kernel-1 baseline", "ours-1 baseline", "kernel-2 baseline", "native-1 native")
+        run = LabRun(test, plan)
+        for sid, gbits in (("kernel-1", 1.0), ("ours-1", 1.5), ("kernel-2", 2.0),
+                           ("native-1", 6.0)):
+            run.scenario(sid)
+            (run.dir / "vm" / sid / "iperf3-guest-to-dom0.json").write_text(tcp_json(gbits))
+        return run
+
+    def test_means_and_ratios(self):
+        run = self.run_with(self)
+        status, summary = run.judge()
+        self.assertEqual(status, 0)
+        row = next(l for l in summary.splitlines()
+                   if l.startswith("| iperf3 guest-to-dom0 Gbit/s") and "(" in l)
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        # ours, kernel (mean of 1.0 and 2.0), native, ours/kernel, ours/native
+        self.assertEqual(cells[1:], ["1.50 (1)", "1.50 (2)", "6.00 (1)", "1.00", "0.25"])
+
+    def test_plots_are_written(self):
+        if not shutil.which("gnuplot"):
+            self.skipTest("gnuplot is not installed")
+        run = self.run_with(self)
+        _, summary = run.judge()
+        self.assertIn("plot: plots/gbit-s.png", summary)
+        png = run.dir / "plots" / "gbit-s.png"
+        self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+    def test_one_set_gets_no_comparison(self):
+        run = LabRun(self)
+        run.scenario("s1")
+        (run.dir / "vm" / "s1" / "iperf3-guest-to-dom0.json").write_text(tcp_json(1.0))
+        _, summary = run.judge()
+        self.assertNotIn("ours/kernel", summary)
 
 
 if __name__ == "__main__":
