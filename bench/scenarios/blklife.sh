@@ -1,0 +1,106 @@
+# blklife: a vbd's life cycle against the chosen block drivers (front=,
+# back=, blk_front=, blk_back=).  One guest, one disk:
+#
+# - while the guest has the disk attached, the backend module cannot be
+#   unloaded (XenBus holds a reference for each bound device);
+# - idle detach (`xl block-detach`): the backend lets go of everything
+#   (splitio_core's counters at zero with our backend) and the backing
+#   store holds what the guest wrote; re-attach (`xl block-attach`): the
+#   guest sees the disk again with the same data;
+# - destroy with I/O in flight: the guest is destroyed under random writes
+#   and everything is released; the backend then unloads.
+#
+# The guest reports through console markers; Dom0 answers by detaching and
+# re-attaching, which the guest sees as its disk going and coming back.
+#
+# Parameters: guest_timeout= (s, 300 per step).
+
+LIFE_MIB=16
+
+life_log() { echo "$CONSOLE_DIR/guest-g1.log"; }
+
+# Waits for the guest to print marker $1; fails at once if it failed.
+life_wait_marker() {
+	lab_wait_for "${guest_timeout:-300}" grep -q -e "$1" -e BLKLIFE-FAIL "$(life_log)" &&
+		! grep -q BLKLIFE-FAIL "$(life_log)" ||
+		{ lab_fail "the guest never reached $1"; return 1; }
+}
+
+life_counters_zero() {
+	local c
+	[ -d /sys/module/splitio_core ] || return 0
+	for c in grants_mapped grefs_held evtchns_bound; do
+		[ "$(cat /sys/module/splitio_core/parameters/$c)" = 0 ] || return 1
+	done
+}
+
+life_check_released() {
+	lab_wait_for 30 life_counters_zero && return 0
+	lab_fail "splitio_core's counters not back to zero $1: $(cd /sys/module/splitio_core/parameters && grep . grants_mapped grefs_held evtchns_bound | tr '\n' ' ')"
+}
+
+scenario_dom0() {
+	local disk mod spec want got
+	lab_use_backends || return 1
+	disk=$(lab_disk life 256M) || { lab_fail "no loop device"; return 1; }
+	mod=$(lab_driver_module "${blk_back:-$BACK}" blkback | tr - _)
+	spec="format=raw,vdev=xvda,access=rw,script=/etc/xen/scripts/splitio-block,target=$disk"
+	lab_guest_start g1 "disk=$disk" memory=384 || return 1
+
+	if life_wait_marker BLKLIFE-IDLE; then
+		if rmmod "$mod" 2>/dev/null; then
+			lab_fail "$mod unloaded while a guest's disk was attached"
+			modprobe "$mod"
+		fi
+		lab_run xl block-detach g1 xvda || lab_fail "xl block-detach failed"
+		lab_wait_for 30 sh -c '[ -z "$(xl block-list g1 | sed 1d)" ]' ||
+			lab_fail "the vbd is still listed after block-detach"
+		life_check_released "after block-detach"
+		want=$(sed -n 's/^@@METRIC life_sha256 \([0-9a-f]*\).*/\1/p' "$(life_log)" | tr -d '\r')
+		got=$(dd if="$disk" bs=1M count=$LIFE_MIB 2>/dev/null | sha256sum | cut -d' ' -f1)
+		[ -n "$want" ] && [ "$want" = "$got" ] ||
+			lab_fail "after detach the backing store lacks what the guest wrote"
+		lab_run xl block-attach g1 "$spec" || lab_fail "xl block-attach failed"
+	fi
+	if life_wait_marker BLKLIFE-BUSY; then
+		sleep 10	# random writes in flight
+		lab_log "destroying g1 under I/O"
+		lab_run xl destroy g1
+	fi
+	xl destroy g1 2>/dev/null
+	lab_wait_for 30 lab_guest_gone g1 || lab_fail "g1 was not destroyed"
+	lab_unfollow "$(cat /tmp/g1.follower)"
+	tr -d '\r' <"$(life_log)" >"$RESULTS/guest-g1.log"
+	grep -q 'BLKLIFE-FAIL' "$RESULTS/guest-g1.log" &&
+		lab_fail "the guest's part failed: $(grep BLKLIFE-FAIL "$RESULTS/guest-g1.log")"
+	life_check_released "after destroying the guest under I/O"
+	lab_run rmmod "$mod" || lab_fail "cannot unload $mod with no guest left"
+	losetup -d "$disk"
+	rm -f /tmp/life.img
+}
+
+life_guest_fail() { echo "BLKLIFE-FAIL $*"; return 1; }
+
+scenario_guest() {
+	local sha got
+	lab_run modprobe "$(lab_driver_module "${blk_front:-$FRONT}" blkfront)" || return 1
+	lab_wait_for 30 test -b /dev/xvda || { life_guest_fail "no /dev/xvda"; return 1; }
+	dd if=/dev/urandom of=/tmp/life bs=1M count=$LIFE_MIB 2>/dev/null
+	dd if=/tmp/life of=/dev/xvda bs=1M oflag=direct conv=fsync 2>/dev/null ||
+		{ life_guest_fail "write"; return 1; }
+	sha=$(sha256sum </tmp/life | cut -d' ' -f1)
+	lab_metric life_sha256 "$sha" hash
+	echo BLKLIFE-IDLE
+	lab_wait_for "${guest_timeout:-300}" sh -c '! test -b /dev/xvda' ||
+		{ life_guest_fail "xvda never went away"; return 1; }
+	lab_wait_for "${guest_timeout:-300}" test -b /dev/xvda ||
+		{ life_guest_fail "xvda never came back"; return 1; }
+	got=$(dd if=/dev/xvda bs=1M count=$LIFE_MIB iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
+	[ "$got" = "$sha" ] || { life_guest_fail "data changed across detach/attach"; return 1; }
+	echo "re-attached disk reads back the same $LIFE_MIB MiB"
+	echo BLKLIFE-BUSY
+	fio --name=busy --filename=/dev/xvda --direct=1 --rw=randwrite --bs=64k \
+		--iodepth=16 --ioengine=libaio --offset=${LIFE_MIB}M --size=128M \
+		--time_based --runtime=600 --eta=never >/dev/null 2>&1
+	life_guest_fail "still running after 600 s: never destroyed"
+}
