@@ -15,19 +15,31 @@
 #
 # Parameters: disk_size= (512M), memory= (guest MiB, 384), guest_timeout=
 # (s for the verify part, 600), wal_records= (records seen before the
-# destroy, 30).
+# destroy, 30); share=1 runs the two-guest check below instead.
 
 WAL_AT_MIB=220		# past the verified jobs' regions (lab_verify_jobs)
 NOISE_AT_MIB=256
 WAL_BLOCK=4096
 
 scenario_dom0() {
-	local disk
+	local rc
 	[ "${blk_back:-$BACK}" = ours ] ||
 		{ lab_fail "reorder needs blk_back=ours"; return 1; }
 	lab_use_backends || return 1
 	lab_run sh -c 'echo 1 >/sys/module/splitio_blkback/parameters/reorder' ||
 		{ lab_fail "cannot switch reordering on"; return 1; }
+	if [ "${share:-0}" = 1 ]; then
+		share_dom0
+	else
+		wal_dom0
+	fi
+	rc=$?
+	echo 0 >/sys/module/splitio_blkback/parameters/reorder
+	return $rc
+}
+
+wal_dom0() {
+	local disk
 	disk=$(lab_disk reorder "${disk_size:-512M}") ||
 		{ lab_fail "no loop device"; return 1; }
 	lab_guest_start g1 "disk=$disk" "memory=${memory:-384}" || return 1
@@ -42,7 +54,6 @@ scenario_dom0() {
 		lab_wait_for 30 lab_guest_gone g1
 	fi
 	collect_console
-	echo 0 >/sys/module/splitio_blkback/parameters/reorder
 	losetup -d "$disk"
 	rm -f /tmp/reorder.img
 }
@@ -114,6 +125,7 @@ check_wal() {
 		fi
 		i=$((i + 1))
 	done
+	lab_result_metric wal_on_disk "$last" records
 }
 
 check_verify_jobs() {
@@ -171,6 +183,14 @@ guest_wal() {
 }
 
 scenario_guest() {
+	if [ "${share:-0}" = 1 ]; then
+		share_guest
+	else
+		wal_guest
+	fi
+}
+
+wal_guest() {
 	lab_run modprobe "$(lab_driver_module "${blk_front:-$FRONT}" blkfront)" || return 1
 	lab_wait_for 30 test -b /dev/xvda || { echo "no /dev/xvda after 30 s"; return 1; }
 	[ "$(cat /sys/block/xvda/queue/write_cache)" = "write back" ] ||
@@ -178,4 +198,63 @@ scenario_guest() {
 	lab_verify_jobs /dev/xvda || return 1
 	echo REORDER-VERIFIED
 	guest_wal
+}
+
+# share=1: two guests, each on its own partition of one loop device, so
+# that both queue on the same disk.  They run the same random read/write
+# job for share_seconds (30), started together on the wall clock, and
+# must both make progress: the busier one does at most share_ratio (3)
+# times the I/O of the other.
+share_dom0() {
+	local disk ok
+	truncate -s 512M /tmp/reorder-share.img
+	# Two 240 MiB partitions, one after the other.
+	printf 'o\nn\np\n1\n2048\n+240M\nn\np\n2\n493568\n+240M\nw\n' |
+		fdisk /tmp/reorder-share.img >"$RESULTS/fdisk.log" 2>&1
+	disk=$(losetup -f) && losetup -P "$disk" /tmp/reorder-share.img ||
+		{ lab_fail "no loop device"; return 1; }
+	lab_wait_for 10 test -b "${disk}p2" ||
+		{ lab_fail "no partitions on $disk"; losetup -d "$disk"; return 1; }
+	# Both guests boot at once; they start their jobs at this time.
+	SCENARIO_ARGS="$SCENARIO_ARGS start_at=$(($(date +%s) + ${share_boot:-200}))"
+	if lab_guest_start g1 "disk=${disk}p1" "memory=256" &&
+	   lab_guest_start g2 "disk=${disk}p2" "memory=256"; then
+		lab_guest_wait g1 "${guest_timeout:-600}"
+		lab_guest_wait g2 60
+		lab_guest_collect g1
+		ok=$?
+		lab_guest_collect g2 && [ "$ok" = 0 ] && check_share
+	fi
+	xl destroy g1 2>/dev/null
+	xl destroy g2 2>/dev/null
+	losetup -d "$disk"
+	rm -f /tmp/reorder-share.img
+}
+
+share_ios() { sed -n "s/^@@METRIC share_ios \([0-9]*\) .*/\1/p" "$RESULTS/guest-$1.log" | tail -n 1; }
+
+check_share() {
+	local a b ratio=${share_ratio:-3}
+	a=$(share_ios g1)
+	b=$(share_ios g2)
+	lab_result_metric share_ios_g1 "$a" ios
+	lab_result_metric share_ios_g2 "$b" ios
+	[ "${a:-0}" -gt 0 ] && [ "${b:-0}" -gt 0 ] ||
+		{ lab_fail "a guest made no progress on the shared disk ($a, $b)"; return 1; }
+	[ "$a" -le $((b * ratio)) ] && [ "$b" -le $((a * ratio)) ] ||
+		lab_fail "unfair share of the disk: $a against $b I/Os, more than $ratio times"
+}
+
+share_guest() {
+	local json=$LAB_OUT/fio-share.json
+	lab_run modprobe "$(lab_driver_module "${blk_front:-$FRONT}" blkfront)" || return 1
+	lab_wait_for 30 test -b /dev/xvda || { echo "no /dev/xvda after 30 s"; return 1; }
+	[ "$(date +%s)" -lt "$start_at" ] ||
+		{ echo "booted after the common start time"; return 1; }
+	while [ "$(date +%s)" -lt "$start_at" ]; do sleep 1; done
+	lab_fio share /dev/xvda --size=200M --rw=randrw --bs=4k --iodepth=16 \
+		--time_based --runtime="${share_seconds:-30}" || return 1
+	# Every I/O done, summed over fio's read, write and trim sections.
+	lab_metric share_ios "$(sed -n 's/.*"total_ios" : \([0-9]*\).*/\1/p' "$json" |
+		awk '{ s += $1 } END { print s }')" ios
 }
