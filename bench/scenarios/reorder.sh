@@ -217,8 +217,8 @@ share_dom0() {
 		{ lab_fail "no partitions on $disk"; losetup -d "$disk"; return 1; }
 	# Both guests boot at once; they start their jobs at this time.
 	SCENARIO_ARGS="$SCENARIO_ARGS start_at=$(($(date +%s) + ${share_boot:-200}))"
-	if lab_guest_start g1 "disk=${disk}p1" "memory=256" &&
-	   lab_guest_start g2 "disk=${disk}p2" "memory=256"; then
+	if lab_guest_start g1 "disk=${disk}p1" "memory=${memory:-384}" &&
+	   lab_guest_start g2 "disk=${disk}p2" "memory=${memory:-384}"; then
 		lab_guest_wait g1 "${guest_timeout:-600}"
 		lab_guest_wait g2 60
 		lab_guest_collect g1
