@@ -22,6 +22,7 @@
 #include "grant/grant.h"
 #include "hv/hv.h"
 #include "ring/sring.h"
+#include "blkback/reorder.h"
 
 /* What we advertise; a frontend asking for more is refused. */
 #define BLKBACK_MAX_RING_ORDER		4
@@ -152,6 +153,13 @@ struct blkback_stats {
 	atomic64_t rd_sect;	/* sectors read */
 	atomic64_t wr_sect;	/* sectors written */
 	atomic64_t errors;	/* requests answered with an error status */
+	/* Reordering, summed over batches: see struct reorder_stats. */
+	atomic64_t ro_batches;	/* batches reordered */
+	atomic64_t ro_requests;	/* requests in them */
+	atomic64_t ro_reordered; /* requests issued at another position */
+	atomic64_t ro_merges;	/* requests issued adjacent to the one before */
+	atomic64_t ro_seek_before; /* seek distance in arrival order */
+	atomic64_t ro_seek_after; /* seek distance in issue order */
 };
 
 struct blkback_ring;
@@ -163,9 +171,28 @@ struct blkback_pending {
 	u64 id;				/* echoed in the response */
 	u8 operation;			/* echoed in the response */
 	u16 nr_segs;			/* entries used in maps */
+	sector_t sector;		/* first sector on the device */
 	atomic_t bios_left;		/* bios not completed, +1 while submitting */
 	blk_status_t status;		/* first error a bio reported, else 0 */
 	struct splitio_grant_map *maps;	/* the segments' grants, mapped */
+	struct blkif_request_segment *segs; /* validated copies, for the bios */
+};
+
+/*
+ * Requests taken in by one intake, validated and mapped but not issued
+ * yet, for reordering: entry i is reqs[i], its pending[i] (NULL for a
+ * discard, which has nothing mapped) and what the reorder core sees of it,
+ * rreqs[i].  Thread only.
+ */
+struct blkback_batch {
+	unsigned int nr;			/* entries in use */
+	unsigned int unissued;			/* of them, prepared entries */
+	u64 head;				/* past the last sector issued */
+	struct blkback_request reqs[BLKBACK_BATCH];
+	struct blkback_pending *pending[BLKBACK_BATCH];
+	struct reorder_req rreqs[BLKBACK_BATCH];
+	u16 order[BLKBACK_BATCH];		/* reorder_batch()'s output */
+	u16 group_end[BLKBACK_BATCH];		/* reorder_batch()'s output */
 };
 
 /* One queue: a shared ring, its event channel and the thread serving it. */
@@ -182,12 +209,14 @@ struct blkback_ring {
 	wait_queue_head_t wq;		/* where the thread waits for work */
 	struct blkback_pending *pool;	/* one entry per ring slot */
 	struct splitio_grant_map *maps;	/* the pool's maps, max segs each */
+	struct blkif_request_segment *pool_segs; /* the pool's segs, as maps */
 	struct list_head free;		/* unused pool entries: thread only */
 	unsigned int inflight;		/* pool entries in use: thread only */
 	spinlock_t done_lock;		/* guards done: bio end vs thread */
 	struct list_head done;		/* requests whose bios all ended */
 	/* The request being taken in: its validated segments.  Thread only. */
 	struct blkif_request_segment segs[BLKBACK_MAX_INDIRECT_SEGS];
+	struct blkback_batch batch;	/* reordering: see above */
 };
 
 /* One virtual block device, from probe to remove. */
@@ -208,6 +237,7 @@ struct blkback_dev {
 	struct blkback_ring *rings;	/* nr_rings queues, NULL if none */
 	unsigned int nr_rings;		/* queues connected */
 	bool broken;			/* the frontend broke the protocol */
+	bool reorder;			/* batches go in elevator order */
 	struct blkback_stats stats;	/* what the rings did */
 };
 
@@ -223,11 +253,20 @@ void blkback_respond(struct blkback_ring *ring, u64 id, u8 operation,
 		     s16 status);
 
 /* io.c */
+struct blkback_pending *blkback_prepare_rw(struct blkback_ring *ring,
+					   const struct blkback_request *req);
+void blkback_issue_rw(struct blkback_ring *ring, struct blkback_pending *p);
 int blkback_submit_rw(struct blkback_ring *ring,
 		      const struct blkback_request *req);
 s16 blkback_discard(struct blkback_ring *ring,
 		    const struct blkback_request *req);
 void blkback_complete(struct blkback_ring *ring);
+
+/* sched.c */
+extern bool blkback_reorder_default;
+int blkback_batch_add(struct blkback_ring *ring,
+		      const struct blkback_request *req);
+void blkback_batch_issue(struct blkback_ring *ring);
 
 /* stats.c */
 int blkback_stats_add(struct blkback_dev *be);

@@ -72,6 +72,7 @@ static int ring_read_keys(struct blkback_ring *ring, const char *dir,
 
 static void ring_free_pool(struct blkback_ring *ring)
 {
+	kvfree(ring->pool_segs);
 	kvfree(ring->maps);
 	kvfree(ring->pool);
 }
@@ -84,7 +85,9 @@ static int ring_alloc_pool(struct blkback_ring *ring)
 	ring->pool = kvcalloc(nr, sizeof(*ring->pool), GFP_KERNEL);
 	ring->maps = kvcalloc((size_t)nr * BLKBACK_MAX_INDIRECT_SEGS,
 			      sizeof(*ring->maps), GFP_KERNEL);
-	if (!ring->pool || !ring->maps) {
+	ring->pool_segs = kvcalloc((size_t)nr * BLKBACK_MAX_INDIRECT_SEGS,
+				   sizeof(*ring->pool_segs), GFP_KERNEL);
+	if (!ring->pool || !ring->maps || !ring->pool_segs) {
 		ring_free_pool(ring);
 		return -ENOMEM;
 	}
@@ -93,6 +96,7 @@ static int ring_alloc_pool(struct blkback_ring *ring)
 
 		p->ring = ring;
 		p->maps = ring->maps + (size_t)i * BLKBACK_MAX_INDIRECT_SEGS;
+		p->segs = ring->pool_segs + (size_t)i * BLKBACK_MAX_INDIRECT_SEGS;
 		list_add_tail(&p->node, &ring->free);
 	}
 	return 0;

@@ -73,19 +73,18 @@ static blk_opf_t io_opf(u8 operation)
  * Returns the sectors submitted.
  */
 static u64 io_submit_bios(struct blkback_ring *ring,
-			  struct blkback_pending *p,
-			  const struct blkback_request *req)
+			  struct blkback_pending *p)
 {
 	struct block_device *bdev = ring->be->bdev;
-	blk_opf_t opf = io_opf(req->operation);
-	sector_t sector = req->sector;
+	blk_opf_t opf = io_opf(p->operation);
+	sector_t sector = p->sector;
 	struct bio *bio = NULL;
 	unsigned int i;
 
 	/* Held while submitting, so early completions cannot finish @p. */
 	atomic_set(&p->bios_left, 1);
 	for (i = 0; i < p->nr_segs; i++) {
-		const struct blkif_request_segment *seg = &ring->segs[i];
+		const struct blkif_request_segment *seg = &p->segs[i];
 		unsigned int nr = seg->last_sect - seg->first_sect + 1;
 		unsigned int len = nr << BLKBACK_SECTOR_SHIFT;
 		unsigned int offset = seg->first_sect << BLKBACK_SECTOR_SHIFT;
@@ -104,7 +103,7 @@ static u64 io_submit_bios(struct blkback_ring *ring,
 		bio = io_bio_alloc(p, bdev, opf, 0, 0);
 	submit_bio(bio);
 	io_pending_put(p);
-	return sector - req->sector;
+	return sector - p->sector;
 }
 
 static void io_account(struct blkback_stats *stats, u8 operation, u64 nr)
@@ -133,12 +132,14 @@ static void io_pending_free(struct blkback_ring *ring,
 }
 
 /*
- * Starts a validated read, write or flush whose segments are in the
- * ring's scratch array.  Returns 0 if it is under way (answered when it
- * ends), else -errno with nothing left mapped: answer it as failed.
+ * Takes a pool entry for a validated read, write or flush whose segments
+ * are in the ring's scratch array, and maps its grants: everything but
+ * the I/O, which blkback_issue_rw() starts, now or after reordering.
+ * Returns the entry, else ERR_PTR(-errno) with nothing left mapped: answer
+ * the request as failed.
  */
-int blkback_submit_rw(struct blkback_ring *ring,
-		      const struct blkback_request *req)
+struct blkback_pending *blkback_prepare_rw(struct blkback_ring *ring,
+					   const struct blkback_request *req)
 {
 	struct blkback_dev *be = ring->be;
 	struct blkback_pending *p;
@@ -151,10 +152,13 @@ int blkback_submit_rw(struct blkback_ring *ring,
 	ring->inflight++;
 	p->id = req->id;
 	p->operation = req->operation;
+	p->sector = req->sector;
 	p->nr_segs = req->nr_segs;
 	p->status = BLK_STS_OK;
+	/* The scratch array is the next request's: keep our own copy. */
+	memcpy(p->segs, ring->segs, p->nr_segs * sizeof(*p->segs));
 	for (i = 0; i < p->nr_segs; i++)
-		p->maps[i].ref = ring->segs[i].gref;
+		p->maps[i].ref = p->segs[i].gref;
 	/* A write to the disk only reads the frontend's pages. */
 	err = splitio_grants_map(be->xdev->otherend_id, p->maps, p->nr_segs,
 				 req->operation != BLKIF_OP_READ);
@@ -164,9 +168,29 @@ int blkback_submit_rw(struct blkback_ring *ring,
 				     ring->index, err);
 		splitio_grants_unmap(p->maps, p->nr_segs);
 		io_pending_free(ring, p);
-		return err;
+		return ERR_PTR(err);
 	}
-	io_account(&be->stats, req->operation, io_submit_bios(ring, p, req));
+	return p;
+}
+
+/* Starts the I/O of a prepared entry; it is answered when that ends. */
+void blkback_issue_rw(struct blkback_ring *ring, struct blkback_pending *p)
+{
+	io_account(&ring->be->stats, p->operation, io_submit_bios(ring, p));
+}
+
+/*
+ * Starts a validated read, write or flush at once.  Returns 0 if it is
+ * under way, else -errno: answer it as failed.
+ */
+int blkback_submit_rw(struct blkback_ring *ring,
+		      const struct blkback_request *req)
+{
+	struct blkback_pending *p = blkback_prepare_rw(ring, req);
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	blkback_issue_rw(ring, p);
 	return 0;
 }
 

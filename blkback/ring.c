@@ -222,8 +222,11 @@ static s16 ring_check(struct blkback_ring *ring,
 	return BLKIF_RSP_OKAY;
 }
 
-/* Takes the next request; it is answered now or when its I/O ends. */
-static void ring_take(struct blkback_ring *ring)
+/*
+ * Takes the next request; it is answered now or when its I/O ends.  With
+ * @reorder, a valid one joins the batch instead of starting at once.
+ */
+static void ring_take(struct blkback_ring *ring, bool reorder)
 {
 	struct blkback_request req;
 	s16 status;
@@ -237,6 +240,12 @@ static void ring_take(struct blkback_ring *ring)
 				     req.sector);
 	if (status != BLKIF_RSP_OKAY)
 		goto respond;
+	if (reorder) {
+		if (!blkback_batch_add(ring, &req))
+			return;
+		status = BLKIF_RSP_ERROR;
+		goto respond;
+	}
 	if (req.operation == BLKIF_OP_DISCARD) {
 		status = blkback_discard(ring, &req);
 		goto respond;
@@ -269,15 +278,19 @@ static void ring_broken(struct blkback_ring *ring)
 /*
  * Takes at most BLKBACK_BATCH requests.  In-flight requests never exceed
  * the pool: each one holds a ring slot until it is answered, and the
- * index check refuses requests beyond the slots that are free.
+ * index check refuses requests beyond the slots that are free.  With
+ * reordering on, they are issued together once taken (sched.c), which
+ * plugs on its own; else each as it comes, under one plug.
  */
 static void ring_intake(struct blkback_ring *ring)
 {
+	bool reorder = READ_ONCE(ring->be->reorder);
 	unsigned int budget = BLKBACK_BATCH, n;
 	struct blk_plug plug;
 	int avail = 0;
 
-	blk_start_plug(&plug);
+	if (!reorder)
+		blk_start_plug(&plug);
 	while (budget) {
 		avail = splitio_back_final_check_for_requests(&ring->back);
 		if (avail <= 0)
@@ -285,9 +298,12 @@ static void ring_intake(struct blkback_ring *ring)
 		n = min_t(unsigned int, avail, budget);
 		budget -= n;
 		while (n--)
-			ring_take(ring);
+			ring_take(ring, reorder);
 	}
-	blk_finish_plug(&plug);
+	if (reorder)
+		blkback_batch_issue(ring);
+	else
+		blk_finish_plug(&plug);
 	if (avail < 0)
 		ring_broken(ring);
 }

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-device counters in sysfs, under the XenBus device:
- * /sys/bus/xen-backend/devices/vbd-<domid>-<devid>/statistics/.
+ * /sys/bus/xen-backend/devices/vbd-<domid>-<devid>/statistics/, and the
+ * device's reordering switch next to it, vbd-<domid>-<devid>/reorder.
+ *
+ * statistics/reorder_* sum what reordering did over its batches:
+ * reorder_batches, reorder_requests (in them), reorder_reordered (issued
+ * at another position than their arrival), reorder_merges (issued
+ * adjacent to the request before, in one I/O), reorder_seek_before and
+ * reorder_seek_after (sum of the sector jumps in arrival order and in
+ * issue order).  They stay 0 while reordering is off.
  */
 #include <linux/device.h>
 #include <linux/sysfs.h>
@@ -26,6 +34,23 @@ BLKBACK_STAT(rd_sect);
 BLKBACK_STAT(wr_sect);
 BLKBACK_STAT(errors);
 
+#define BLKBACK_REORDER_STAT(name, field)				\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct blkback_dev *be = dev_get_drvdata(dev);			\
+									\
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&be->stats.field)); \
+}									\
+static DEVICE_ATTR_RO(name)
+
+BLKBACK_REORDER_STAT(reorder_batches, ro_batches);
+BLKBACK_REORDER_STAT(reorder_requests, ro_requests);
+BLKBACK_REORDER_STAT(reorder_reordered, ro_reordered);
+BLKBACK_REORDER_STAT(reorder_merges, ro_merges);
+BLKBACK_REORDER_STAT(reorder_seek_before, ro_seek_before);
+BLKBACK_REORDER_STAT(reorder_seek_after, ro_seek_after);
+
 static struct attribute *blkback_stats_attrs[] = {
 	&dev_attr_rd_req.attr,
 	&dev_attr_wr_req.attr,
@@ -34,6 +59,12 @@ static struct attribute *blkback_stats_attrs[] = {
 	&dev_attr_rd_sect.attr,
 	&dev_attr_wr_sect.attr,
 	&dev_attr_errors.attr,
+	&dev_attr_reorder_batches.attr,
+	&dev_attr_reorder_requests.attr,
+	&dev_attr_reorder_reordered.attr,
+	&dev_attr_reorder_merges.attr,
+	&dev_attr_reorder_seek_before.attr,
+	&dev_attr_reorder_seek_after.attr,
 	NULL
 };
 
@@ -42,12 +73,52 @@ static const struct attribute_group blkback_stats_group = {
 	.attrs = blkback_stats_attrs,
 };
 
+/*
+ * reorder: 1 or 0, read and written.  Taken at the start of each intake,
+ * so a change applies from the next batch on; a batch never spans one.
+ */
+static ssize_t reorder_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct blkback_dev *be = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(be->reorder));
+}
+
+static ssize_t reorder_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct blkback_dev *be = dev_get_drvdata(dev);
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	WRITE_ONCE(be->reorder, on);
+	return count;
+}
+static DEVICE_ATTR_RW(reorder);
+
 int blkback_stats_add(struct blkback_dev *be)
 {
-	return sysfs_create_group(&be->xdev->dev.kobj, &blkback_stats_group);
+	int err;
+
+	err = sysfs_create_group(&be->xdev->dev.kobj, &blkback_stats_group);
+	if (err)
+		return err;
+	err = device_create_file(&be->xdev->dev, &dev_attr_reorder);
+	if (err)
+		goto err_remove_group;
+	return 0;
+
+err_remove_group:
+	sysfs_remove_group(&be->xdev->dev.kobj, &blkback_stats_group);
+	return err;
 }
 
 void blkback_stats_remove(struct blkback_dev *be)
 {
+	device_remove_file(&be->xdev->dev, &dev_attr_reorder);
 	sysfs_remove_group(&be->xdev->dev.kobj, &blkback_stats_group);
 }

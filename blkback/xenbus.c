@@ -244,6 +244,7 @@ static int blkback_probe(struct xenbus_device *dev,
 		return -ENOMEM;
 	}
 	be->xdev = dev;
+	be->reorder = READ_ONCE(blkback_reorder_default);
 	be->max_queues = min_t(unsigned int, num_online_cpus(),
 			       BLKBACK_MAX_QUEUES);
 	dev_set_drvdata(&dev->dev, be);
