@@ -316,6 +316,16 @@ static bool netback_rx_has_work(struct netback_queue *q)
 		return false;
 	/* Arms req_event, so the guest's next buffer wakes us. */
 	avail = splitio_back_final_check_for_requests(&q->rx);
+	if (avail < 0 || avail >= q->rx_needed)
+		return true;
+	/*
+	 * Some buffers, not enough for the head packet: ask to be woken
+	 * only by the buffer that completes its set, else the guest would
+	 * not notify again once req_event lies behind its producer index.
+	 */
+	WRITE_ONCE(q->rx.sring->req_event, q->rx.req_cons + q->rx_needed);
+	virt_mb(); /* the guest sees req_event before we re-read req_prod */
+	avail = splitio_back_unconsumed_requests(&q->rx);
 	return avail < 0 || avail >= q->rx_needed;
 }
 
