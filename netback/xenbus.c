@@ -249,6 +249,8 @@ static void netback_teardown(struct xenbus_device *xdev)
 		kfree(vif->hotplug_watch.node);
 	}
 	netback_queues_disconnect(vif);
+	/* A queue set that failed half-way may have reported itself broken. */
+	cancel_work_sync(&vif->broken_work);
 	unregister_netdev(dev);
 	dev_set_drvdata(&xdev->dev, NULL);
 	free_netdev(dev);
