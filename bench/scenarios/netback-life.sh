@@ -69,7 +69,7 @@ scenario_dom0() {
 }
 
 scenario_guest() {
-	local size
+	local size front
 	lab_frontends || return 1
 	lab_guest_net || return 1
 	if [ "$GUEST_IP" = 10.1.0.2 ]; then
@@ -84,4 +84,12 @@ scenario_guest() {
 	echo "pings of 0 to 65000 bytes answered"
 	lab_iperf3 guest-to-dom0 -c "$PEER_IP" -t "${runtime:-5}" || return 1
 	lab_iperf3 dom0-to-guest -c "$PEER_IP" -t "${runtime:-5}" -R || return 1
+	# Reconnection: the frontend closes and comes back on the same vif.
+	front=$(lab_driver_module "${net_front:-$FRONT}" netfront)
+	lab_run rmmod "$front" || return 1
+	lab_run modprobe "$front" || return 1
+	lab_guest_net || { echo "no network after reconnecting"; return 1; }
+	ping -c 3 -W 5 -s 8000 "$PEER_IP" >/dev/null ||
+		{ echo "ping after reconnecting failed"; return 1; }
+	echo "reconnected"
 }
