@@ -260,7 +260,7 @@ static int netback_tx_gso(struct sk_buff *skb,
 	if (!pskb_may_pull(skb, thoff + sizeof(struct tcphdr)))
 		return -EINVAL;
 	hdrlen = thoff + tcp_hdrlen(skb);
-	if (hdrlen > skb->len || !pskb_may_pull(skb, hdrlen))
+	if (hdrlen >= skb->len || !pskb_may_pull(skb, hdrlen))
 		return -EINVAL;
 	skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(skb->len - hdrlen,
 						 gso->u.gso.size);
