@@ -60,7 +60,6 @@ scenario_dom0() {
 
 	lab_guest_start g2 net=2 || { kill "$server"; return 1; }
 	lab_guest_wait g2 "${guest_timeout:-420}"
-	ip -s link show 2>/dev/null | grep -A5 '^[0-9]*: vif' | head -n 20
 	lab_guest_collect g2
 	kill "$server"
 	check_released "after g2 powered off"
