@@ -85,9 +85,11 @@ scenario_guest() {
 	lab_iperf3 guest-to-dom0 -c "$PEER_IP" -t "${runtime:-5}" || return 1
 	lab_iperf3 dom0-to-guest -c "$PEER_IP" -t "${runtime:-5}" -R || return 1
 	# Reconnection: the frontend closes and comes back on the same vif.
-	front=$(lab_driver_module "${net_front:-$FRONT}" netfront)
-	lab_run rmmod "$front" || return 1
-	lab_run modprobe "$front" || return 1
+	# Unbinding, not rmmod: a bound device pins its driver's module.
+	front=$(readlink -f /sys/bus/xen/devices/vif-0/driver) ||
+		{ echo "vif-0 has no driver"; return 1; }
+	echo vif-0 >"$front/unbind" || return 1
+	echo vif-0 >"$front/bind" || return 1
 	lab_guest_net || { echo "no network after reconnecting"; return 1; }
 	ping -c 3 -W 5 -s 8000 "$PEER_IP" >/dev/null ||
 		{ echo "ping after reconnecting failed"; return 1; }
