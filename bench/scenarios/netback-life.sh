@@ -2,9 +2,9 @@
 # Guest g1 runs iperf3 to Dom0 and is destroyed in the middle of it: its
 # vif must go away and splitio_core's counters must return to zero.  Guest
 # g2 then pings Dom0 with sizes from 0 to 65000 bytes and runs iperf3 both
-# ways, then reloads its netfront so that the vif reconnects; after it
-# powers off the counters must be zero again and the
-# backend must unload.
+# ways, then unbinds and rebinds its netfront so that the vif reconnects;
+# after it powers off the counters must be zero again and the backend
+# must unload.
 #
 # Parameters: runtime= (s, 5), guest_timeout= (s).
 
