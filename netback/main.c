@@ -1,35 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * splitio_netback: Xen paravirtual network backend.
- *
- * A skeleton for now: it binds to "vif" devices only to refuse them, so
- * the kernel's own driver, if loaded, takes them.
+ * splitio_netback: Xen paravirtual network backend (io/netif.h), copy
+ * mode.  This file holds the module's parameters, the per-packet
+ * classification hook and module load and unload; xenbus.c drives the
+ * XenBus side, tx.c and rx.c the data paths.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <xen/xen.h>
 #include <xen/xenbus.h>
+
+#include "netback/common.h"
 #include "vfr/netlink.h"
 
-static int netback_probe(struct xenbus_device *dev,
-			 const struct xenbus_device_id *id)
+unsigned int netback_max_queues = NETBACK_MAX_QUEUES;
+module_param_named(max_queues, netback_max_queues, uint, 0644);
+MODULE_PARM_DESC(max_queues,
+		 "Queues offered per vif (also capped by online CPUs and 8)");
+
+unsigned int netback_rx_queue_max = 512;
+module_param_named(rx_queue_max, netback_rx_queue_max, uint, 0644);
+MODULE_PARM_DESC(rx_queue_max,
+		 "Packets waiting for a guest per queue before dropping");
+
+unsigned int netback_rx_stall_ms = 60000;
+module_param_named(rx_stall_ms, netback_rx_stall_ms, uint, 0644);
+MODULE_PARM_DESC(rx_stall_ms,
+		 "A guest taking no packet this long loses its carrier and queue");
+
+/*
+ * Every packet passes here, in both directions, before it is handed on.
+ * The firewall-router (vfr/) plugs in here; for now everything passes.
+ */
+enum netback_verdict netback_classify(struct netback_vif *vif,
+				      enum netback_dir dir,
+				      struct sk_buff *skb)
 {
-	pr_info("device type %s not implemented yet\n", id->devicetype);
-	return -ENODEV;
+	return NETBACK_PASS;
 }
-
-static const struct xenbus_device_id netback_ids[] = {
-	{ "vif" },
-	{ "" }
-};
-
-/* Named after the module: the default name, "vif", is the kernel driver's. */
-static struct xenbus_driver netback_driver = {
-	.name = KBUILD_MODNAME,
-	.ids = netback_ids,
-	.probe = netback_probe,
-};
 
 static int __init netback_init(void)
 {
@@ -37,12 +46,15 @@ static int __init netback_init(void)
 
 	if (!xen_domain())
 		return -ENODEV;
+	if (!netback_rx_queue_max)
+		netback_rx_queue_max = 1;
 	ret = vfr_netlink_init();
 	if (ret)
 		return ret;
 	ret = xenbus_register_backend(&netback_driver);
 	if (ret)
 		goto err_vfr;
+	pr_info("RX mode %s\n", netback_rx_copy_mode.name);
 	return 0;
 
 err_vfr:
@@ -61,4 +73,4 @@ module_exit(netback_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("splitio");
-MODULE_DESCRIPTION("splitio Xen paravirtual network backend (skeleton)");
+MODULE_DESCRIPTION("splitio Xen paravirtual network backend");

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's receive path: ndo_start_xmit queues packets on their queue's
+ * bounded list, and the queue's RX thread hands them to the guest through
+ * the RX mode, here "copy": grant copies into the buffers (one page each)
+ * the guest posted on its RX ring.
+ *
+ * A guest that stops posting buffers must not pin Dom0 memory: the list is
+ * bounded (the stack's queue is stopped when it fills, packets beyond are
+ * dropped), and after netback_rx_stall_ms without progress the carrier
+ * goes down and the list is purged.  The carrier returns once the guest
+ * posts buffers again.
+ */
+#include <linux/kthread.h>
+#include <net/ip.h>
+
+#include "netback/common.h"
+
+/* The strategy every packet to the guest goes through. */
+static const struct netback_rx_mode *netback_rx_mode = &netback_rx_copy_mode;
+
+static void netback_xmit_count(struct netback_vif *vif, unsigned int index,
+			       u64_stats_t *ctr)
+{
+	struct netback_xmit_stats *st = &vif->stats[index].xmit;
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(ctr);
+	u64_stats_update_end(&st->syncp);
+}
+
+/* Can the frontend take this GSO packet as it is? */
+static bool netback_rx_gso_ok(const struct netback_vif *vif,
+			      const struct sk_buff *skb)
+{
+	unsigned int type = skb_shinfo(skb)->gso_type &
+			    ~(SKB_GSO_DODGY | SKB_GSO_TCP_ECN |
+			      SKB_GSO_TCP_FIXEDID);
+
+	return vif->fe.sg &&
+	       ((type == SKB_GSO_TCPV4 && vif->fe.gso_tcpv4) ||
+		(type == SKB_GSO_TCPV6 && vif->fe.gso_tcpv6));
+}
+
+/* Can the frontend take this packet with its checksum left blank? */
+static bool netback_rx_csum_ok(const struct netback_vif *vif,
+			       const struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return vif->fe.ip_csum;
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return vif->fe.ipv6_csum;
+	return false;
+}
+
+static void netback_rx_enqueue(struct netback_queue *q, struct sk_buff *skb)
+{
+	struct netback_vif *vif = q->vif;
+	struct netdev_queue *txq = netdev_get_tx_queue(vif->dev, q->id);
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && !skb_is_gso(skb) &&
+	    !netback_rx_csum_ok(vif, skb) && skb_checksum_help(skb)) {
+		dev_kfree_skb_any(skb);
+		netback_xmit_count(vif, q->id,
+				   &vif->stats[q->id].xmit.drop_filtered);
+		return;
+	}
+	if (skb_queue_len(&q->rx_queue) >= netback_rx_queue_max) {
+		dev_kfree_skb_any(skb);
+		netback_xmit_count(vif, q->id,
+				   &vif->stats[q->id].xmit.drop_queue_full);
+		netif_tx_stop_queue(txq);
+		return;
+	}
+	skb_queue_tail(&q->rx_queue, skb);
+	if (skb_queue_len(&q->rx_queue) >= netback_rx_queue_max)
+		netif_tx_stop_queue(txq);
+}
+
+netdev_tx_t netback_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct netback_vif *vif = netback_vif_of(dev);
+	unsigned int index = skb_get_queue_mapping(skb);
+	struct sk_buff *segs, *seg, *next;
+	struct netback_queue *q;
+
+	if (index >= dev->num_tx_queues)
+		index = 0;
+	if (!smp_load_acquire(&vif->data_connected) ||
+	    index >= vif->nr_queues) {
+		dev_kfree_skb_any(skb);
+		netback_xmit_count(vif, index,
+				   &vif->stats[index].xmit.drop_not_connected);
+		return NETDEV_TX_OK;
+	}
+	q = &vif->queues[index];
+	if (skb->len < ETH_HLEN ||
+	    netback_classify(vif, NETBACK_TO_GUEST, skb) != NETBACK_PASS) {
+		dev_kfree_skb_any(skb);
+		netback_xmit_count(vif, index,
+				   &vif->stats[index].xmit.drop_filtered);
+		return NETDEV_TX_OK;
+	}
+
+	if (!skb_is_gso(skb) || netback_rx_gso_ok(vif, skb)) {
+		netback_rx_enqueue(q, skb);
+		goto wake;
+	}
+	/* The features should have kept this away; segment it here. */
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		dev_kfree_skb_any(skb);
+		netback_xmit_count(vif, index,
+				   &vif->stats[index].xmit.drop_filtered);
+		return NETDEV_TX_OK;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		netback_rx_enqueue(q, seg);
+	}
+wake:
+	wake_up(&q->rx_wq);
+	return NETDEV_TX_OK;
+}
+
+/* Did the guest post buffers we have not consumed yet? */
+bool netback_rx_pending(struct netback_queue *q)
+{
+	return splitio_back_unconsumed_requests(&q->rx) != 0;
+}
+
+/* ---- The copy mode --------------------------------------------------- */
+
+/* One packet being copied into the guest's buffers. */
+struct netback_rx_copy_state {
+	struct netback_queue *q;
+	struct xen_netif_rx_request reqs[NETBACK_RX_MAX_SLOTS];
+	bool gso;		/* ring slot 1 carries the GSO extra info */
+	unsigned int pos;	/* bytes of the packet placed so far */
+};
+
+/* Ring slot (from the packet's first) of data slot @n. */
+static unsigned int netback_rx_ring_slot(const struct netback_rx_copy_state *st,
+					 unsigned int n)
+{
+	return n && st->gso ? n + 1 : n;
+}
+
+/* Copies @len bytes at @page + @offset (contiguous pages) to the guest. */
+static void netback_rx_copy_from(struct netback_rx_copy_state *st,
+				 struct page *page, unsigned int offset,
+				 unsigned int len)
+{
+	struct netback_queue *q = st->q;
+	unsigned int n, dst_off, chunk, src_off;
+	struct gnttab_copy op;
+
+	while (len) {
+		src_off = offset % PAGE_SIZE;
+		n = st->pos / XEN_PAGE_SIZE;
+		dst_off = st->pos % XEN_PAGE_SIZE;
+		chunk = min3(len, (unsigned int)(PAGE_SIZE - src_off),
+			     (unsigned int)(XEN_PAGE_SIZE - dst_off));
+		splitio_copy_op_to_peer(&op, page + offset / PAGE_SIZE,
+					src_off, q->vif->domid,
+					st->reqs[netback_rx_ring_slot(st, n)].gref,
+					dst_off, chunk);
+		netback_copy_add(&q->rx_copy, n, &op);
+		st->pos += chunk;
+		offset += chunk;
+		len -= chunk;
+	}
+}
+
+static void netback_rx_count(struct netback_queue *q, u64_stats_t *ctr,
+			     unsigned int bytes)
+{
+	struct netback_rx_stats *st = &q->stats->rx;
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(ctr);
+	if (bytes)
+		u64_stats_add(&st->bytes, bytes);
+	u64_stats_update_end(&st->syncp);
+}
+
+static void netback_rx_write_responses(struct netback_rx_copy_state *st,
+				       const struct sk_buff *skb,
+				       unsigned int nr_data)
+{
+	struct netback_queue *q = st->q;
+	unsigned long failed = q->rx_copy.failed;
+	struct xen_netif_rx_response *rsp;
+	struct xen_netif_extra_info *extra;
+	unsigned int n, slot, len, left = skb->len;
+	u16 flags;
+
+	for (n = 0; n < nr_data; n++, left -= len) {
+		len = min_t(unsigned int, left, XEN_PAGE_SIZE);
+		flags = n + 1 < nr_data ? XEN_NETRXF_more_data : 0;
+		if (!n) {
+			if (skb->ip_summed == CHECKSUM_PARTIAL)
+				flags |= XEN_NETRXF_csum_blank |
+					 XEN_NETRXF_data_validated;
+			else if (skb->ip_summed == CHECKSUM_UNNECESSARY)
+				flags |= XEN_NETRXF_data_validated;
+			if (st->gso)
+				flags |= XEN_NETRXF_extra_info;
+		}
+		slot = netback_rx_ring_slot(st, n);
+		rsp = netif_rx_response_slot(&q->rx, q->rx.rsp_prod_pvt + slot);
+		rsp->id = st->reqs[slot].id;
+		rsp->offset = 0;
+		rsp->flags = flags;
+		rsp->status = test_bit(n, &failed) ? XEN_NETIF_RSP_ERROR : len;
+	}
+	if (st->gso) {
+		extra = splitio_back_response_slot(&q->rx,
+						   q->rx.rsp_prod_pvt + 1);
+		extra->type = XEN_NETIF_EXTRA_TYPE_GSO;
+		extra->flags = 0;
+		extra->u.gso.size = skb_shinfo(skb)->gso_size;
+		extra->u.gso.type = skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6 ?
+				    XEN_NETIF_GSO_TYPE_TCPV6 :
+				    XEN_NETIF_GSO_TYPE_TCPV4;
+		extra->u.gso.pad = 0;
+		extra->u.gso.features = 0;
+	}
+	q->rx.rsp_prod_pvt += nr_data + st->gso;
+}
+
+static int netback_rx_copy_deliver(struct netback_queue *q,
+				   struct sk_buff *skb)
+{
+	struct netback_rx_copy_state st = { .q = q };
+	unsigned int nr_data, nr_slots, n, i;
+	int avail;
+
+	if (skb_has_frag_list(skb) && skb_linearize(skb))
+		goto drop;
+	st.gso = skb_is_gso(skb);
+	nr_data = max(1u, DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE));
+	if (nr_data > XEN_NETIF_NR_SLOTS_MIN || (!q->vif->fe.sg && nr_data > 1))
+		goto drop;
+	nr_slots = nr_data + st.gso;
+
+	avail = splitio_back_unconsumed_requests(&q->rx);
+	if (avail < 0) {
+		dev_kfree_skb(skb);
+		return -EIO;
+	}
+	if (avail < nr_slots) {
+		q->rx_needed = nr_slots;
+		return -EAGAIN;
+	}
+	q->rx_needed = 1;
+	for (n = 0; n < nr_slots; n++) {
+		netif_rx_copy_request(&q->rx, q->rx.req_cons + n, &st.reqs[n]);
+		/* Frontends index their buffers by id: it must fit the ring. */
+		if (st.reqs[n].id >= q->rx.nr_ents) {
+			dev_kfree_skb(skb);
+			return -EIO;
+		}
+	}
+	q->rx.req_cons += nr_slots;
+
+	q->rx_copy.failed = 0;
+	netback_rx_copy_from(&st, virt_to_page(skb->data),
+			     offset_in_page(skb->data), skb_headlen(skb));
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+		netback_rx_copy_from(&st, skb_frag_page(frag),
+				     skb_frag_off(frag), skb_frag_size(frag));
+	}
+	netback_copy_flush(&q->rx_copy);
+	netback_rx_write_responses(&st, skb, nr_data);
+
+	if (q->rx_copy.failed) {
+		if (net_ratelimit())
+			netdev_warn(q->vif->dev, "queue %u: grant copy to the guest failed\n",
+				    q->id);
+		netback_rx_count(q, &q->stats->rx.drop_copy_error, 0);
+	} else {
+		netback_rx_count(q, &q->stats->rx.packets, skb->len);
+	}
+	dev_consume_skb_any(skb);
+	return 0;
+
+drop:
+	netback_rx_count(q, &q->stats->rx.drop_too_big, 0);
+	dev_kfree_skb(skb);
+	return 0;
+}
+
+const struct netback_rx_mode netback_rx_copy_mode = {
+	.name = "copy",
+	.deliver = netback_rx_copy_deliver,
+};
+
+/* ---- The RX thread --------------------------------------------------- */
+
+/* Packets handed over in one go before the responses are pushed. */
+#define NETBACK_RX_BATCH	64
+
+static bool netback_rx_has_work(struct netback_queue *q)
+{
+	int avail;
+
+	if (kthread_should_stop())
+		return true;
+	if (test_bit(0, &q->vif->broken))
+		return false;
+	if (skb_queue_empty(&q->rx_queue) && !q->rx_stalled)
+		return false;
+	/* Arms req_event, so the guest's next buffer wakes us. */
+	avail = splitio_back_final_check_for_requests(&q->rx);
+	if (avail < 0 || avail >= q->rx_needed)
+		return true;
+	/*
+	 * Some buffers, not enough for the head packet: ask to be woken
+	 * only by the buffer that completes its set, else the guest would
+	 * not notify again once req_event lies behind its producer index.
+	 */
+	WRITE_ONCE(q->rx.sring->req_event, q->rx.req_cons + q->rx_needed);
+	virt_mb(); /* the guest sees req_event before we re-read req_prod */
+	avail = splitio_back_unconsumed_requests(&q->rx);
+	return avail < 0 || avail >= q->rx_needed;
+}
+
+static void netback_rx_push(struct netback_queue *q)
+{
+	if (splitio_back_push_responses(&q->rx))
+		splitio_evtchn_notify(q->rx_evtchn.irq ? &q->rx_evtchn :
+						      &q->tx_evtchn);
+}
+
+static void netback_rx_carrier_on(struct netback_queue *q)
+{
+	struct netback_vif *vif = q->vif;
+
+	q->rx_stalled = false;
+	q->rx_needed = 1;
+	if (vif->xdev->state == XenbusStateConnected) {
+		netdev_info(vif->dev, "queue %u: the guest posts buffers again\n",
+			    q->id);
+		netif_carrier_on(vif->dev);
+	}
+}
+
+/* Without progress for too long: let go of what the guest does not take. */
+static void netback_rx_check_stall(struct netback_queue *q)
+{
+	struct sk_buff *skb;
+
+	if (skb_queue_empty(&q->rx_queue)) {
+		q->rx_last_progress = jiffies;
+		return;
+	}
+	if (!time_after(jiffies, q->rx_last_progress +
+				 msecs_to_jiffies(netback_rx_stall_ms)))
+		return;
+	netdev_warn(q->vif->dev, "queue %u: guest took no packet for %u ms, carrier off\n",
+		    q->id, netback_rx_stall_ms);
+	q->rx_stalled = true;
+	q->rx_needed = 1;
+	netif_carrier_off(q->vif->dev);
+	while ((skb = skb_dequeue(&q->rx_queue))) {
+		dev_kfree_skb(skb);
+		netback_rx_count(q, &q->stats->rx.drop_stalled, 0);
+	}
+	q->rx_last_progress = jiffies;
+}
+
+static void netback_rx_action(struct netback_queue *q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->vif->dev, q->id);
+	struct sk_buff *skb;
+	unsigned int done = 0;
+	int err;
+
+	if (q->rx_stalled) {
+		err = splitio_back_unconsumed_requests(&q->rx);
+		if (err > 0)
+			netback_rx_carrier_on(q);
+	}
+	while (done < NETBACK_RX_BATCH && (skb = skb_dequeue(&q->rx_queue))) {
+		err = netback_rx_mode->deliver(q, skb);
+		if (err == -EAGAIN) {
+			skb_queue_head(&q->rx_queue, skb);
+			break;
+		}
+		if (err) {
+			netback_mark_broken(q->vif, "bad RX ring or request");
+			break;
+		}
+		q->rx_last_progress = jiffies;
+		done++;
+	}
+	if (done)
+		netback_rx_push(q);
+	if (netif_tx_queue_stopped(txq) &&
+	    skb_queue_len(&q->rx_queue) < netback_rx_queue_max / 2)
+		netif_tx_wake_queue(txq);
+}
+
+int netback_rx_thread(void *arg)
+{
+	struct netback_queue *q = arg;
+
+	q->rx_needed = 1;
+	q->rx_last_progress = jiffies;
+	while (!kthread_should_stop()) {
+		/* Wakes every second at least, to notice a stall. */
+		wait_event_interruptible_timeout(q->rx_wq,
+						 netback_rx_has_work(q), HZ);
+		if (kthread_should_stop())
+			break;
+		if (!test_bit(0, &q->vif->broken))
+			netback_rx_action(q);
+		netback_rx_check_stall(q);
+		cond_resched();
+	}
+	return 0;
+}
