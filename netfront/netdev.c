@@ -230,6 +230,8 @@ struct net_device *netfront_netdev_alloc(struct xenbus_device *xdev)
 	netdev->features = netdev->hw_features | NETIF_F_RXCSUM;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = NETFRONT_MAX_PACKET - ETH_HLEN;
+	/* The first slot's 16-bit size holds the whole packet. */
+	netif_set_tso_max_size(netdev, NETFRONT_MAX_PACKET);
 	/* Before the backend is there, offer nothing (fix_features). */
 	netif_carrier_off(netdev);
 	SET_NETDEV_DEV(netdev, &xdev->dev);
