@@ -281,8 +281,11 @@ static struct sk_buff *rx_build(struct netfront_queue *q,
 	skb->protocol = eth_type_trans(skb, q->nf->netdev);
 	skb_reset_network_header(skb);
 	r = rx_data_slot(pkt, 0);
-	if (r->flags & XEN_NETRXF_csum_blank) {
-		/* Never checksummed: the stack must know where. */
+	if ((r->flags & XEN_NETRXF_csum_blank) || skb_is_gso(skb)) {
+		/*
+		 * Never checksummed: the stack must know where.  A GSO
+		 * packet needs that too, to be segmented again if forwarded.
+		 */
 		if (skb_checksum_setup(skb, true)) {
 			*verdict = NF_STAT_RX_DROP_CSUM;
 			goto err_free;
