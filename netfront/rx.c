@@ -106,7 +106,7 @@ struct rx_packet {
 /*
  * Copies the next packet's slots, of the @avail ready ones.  Returns its
  * slot count, 0 if it is not all there yet, or -E2BIG if it has more
- * slots than any packet may (all @avail of them are then consumed).
+ * slots than any packet may.  Nothing is consumed.
  */
 static int rx_gather(struct netfront_queue *q, unsigned int avail,
 		     struct rx_packet *pkt)
@@ -185,8 +185,9 @@ static bool rx_apply_extras(const struct rx_packet *pkt, struct sk_buff *skb)
 
 /*
  * Takes back every buffer of @pkt (consuming its slots) and checks the
- * data slots; returns the drop reason, or NF_STAT_NR to keep it.  Pages
- * kept are in @pages (NULL where they were not usable).
+ * data slots; returns the drop reason, or NF_STAT_NR to keep it.  The
+ * data slots' pages, ours again, are in @pages; *@broken is set if the
+ * backend broke the protocol (the buffers after that slot stay posted).
  */
 static int rx_take_slots(struct netfront_queue *q, const struct rx_packet *pkt,
 			 struct page **pages, unsigned int *nr_data,
