@@ -307,6 +307,7 @@ static bool tx_take_response(struct netfront_queue *q, const char **why)
  */
 bool netfront_tx_complete(struct netfront_queue *q)
 {
+	struct netdev_queue *txq;
 	const char *why = NULL;
 	bool found = false;
 	unsigned long flags;
@@ -327,11 +328,10 @@ bool netfront_tx_complete(struct netfront_queue *q)
 		why = "more tx responses than requests";
 		goto broken;
 	}
-	if (found && tx_has_room(q) &&
-	    netif_tx_queue_stopped(netdev_get_tx_queue(q->nf->netdev,
-							q->index)))
-		netif_tx_wake_queue(netdev_get_tx_queue(q->nf->netdev,
-							q->index));
+	txq = netdev_get_tx_queue(q->nf->netdev, q->index);
+	if (found && tx_has_room(q) && netif_running(q->nf->netdev) &&
+	    netif_tx_queue_stopped(txq))
+		netif_tx_wake_queue(txq);
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 	return found;
 
