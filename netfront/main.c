@@ -4,8 +4,8 @@
  *
  * The XenBus "vif" driver and the frontend's side of the handshake:
  *
- *   backend InitWait   -> queues set up and published, we go Initialised
- *   backend Connected  -> traffic starts, carrier on, we go Connected
+ *   backend InitWait   -> queues set up and published, we go Connected
+ *   backend Connected  -> traffic starts, carrier on
  *   backend Closing    -> traffic stopped, buffers back, we go Closed
  *   backend Closed     -> the backend has let go of the rings: free them
  *
@@ -107,7 +107,7 @@ static void netfront_backend_changed(struct xenbus_device *xdev,
 			netfront_negotiate(nf);
 		break;
 	case XenbusStateConnected:
-		if (xdev->state == XenbusStateInitialised)
+		if (xdev->state == XenbusStateConnected)
 			netfront_connect(nf);
 		break;
 	case XenbusStateClosing:

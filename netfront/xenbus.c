@@ -4,8 +4,8 @@
  *
  * InitWait: the backend has published its features; we choose the queue
  * count, set the rings up and publish them, with the features we honour,
- * in one transaction, then go Initialised.  Connected: traffic starts and
- * we go Connected.
+ * in one transaction, then go Connected.  Backend Connected: it has mapped
+ * the rings, traffic starts.
  */
 #include <linux/cpumask.h>
 #include <linux/rtnetlink.h>
@@ -119,7 +119,7 @@ static int netfront_publish(struct xenbus_device *xdev,
 	return 0;
 }
 
-/* Backend in InitWait: set queues up, publish them, go Initialised. */
+/* Backend in InitWait: set queues up, publish them, go Connected. */
 int netfront_negotiate(struct netfront_dev *nf)
 {
 	int err;
@@ -140,7 +140,12 @@ int netfront_negotiate(struct netfront_dev *nf)
 				  netfront_publish, nf);
 	if (err)
 		goto err_free_queues;
-	err = splitio_state_switch(nf->xdev, XenbusStateInitialised);
+	/*
+	 * Straight to Connected, as Linux's netfront does: its netback
+	 * ignores Initialised and maps the rings only once we are Connected.
+	 * Traffic starts when the backend says it is Connected too.
+	 */
+	err = splitio_state_switch(nf->xdev, XenbusStateConnected);
 	if (err)
 		goto err_free_queues;
 	return 0;
@@ -150,12 +155,14 @@ err_free_queues:
 	return err;
 }
 
-/* Backend Connected: traffic starts, then we say we are Connected too. */
+/* Backend Connected: it has mapped the rings; traffic starts. */
 int netfront_connect(struct netfront_dev *nf)
 {
 	struct net_device *netdev = nf->netdev;
 	int err;
 
+	if (!nf->nr_queues || nf->queues[0].live)
+		return 0;	/* not negotiated, or already started */
 	rtnl_lock();
 	err = netif_set_real_num_tx_queues(netdev, nf->nr_queues);
 	if (!err)
@@ -179,7 +186,7 @@ int netfront_connect(struct netfront_dev *nf)
 		 nf->split_evtchn ? ", split event channels" : "",
 		 nf->sg ? ", sg" : "",
 		 nf->gso_tcpv4 ? ", tso" : "", nf->gso_tcpv6 ? ", tso6" : "");
-	return splitio_state_switch(nf->xdev, XenbusStateConnected);
+	return 0;
 }
 
 /*
