@@ -139,6 +139,20 @@ static bool netfront_backend_in(struct netfront_dev *nf,
 }
 
 /*
+ * The xenbus core stops watching the backend before it calls remove(),
+ * so nothing may wake us: look at its state every 50 ms.
+ */
+static void netfront_wait_backend(struct netfront_dev *nf,
+				  enum xenbus_state a, enum xenbus_state b)
+{
+	unsigned long deadline = jiffies + NETFRONT_CLOSE_TIMEOUT;
+
+	while (!netfront_backend_in(nf, a, b) && time_before(jiffies, deadline))
+		wait_event_timeout(nf->state_wq, netfront_backend_in(nf, a, b),
+				   HZ / 20);
+}
+
+/*
  * Closes the connection in order, so the backend unmaps the rings before
  * we revoke them; a backend that does not follow within the timeout is
  * left behind (the kernel keeps pages it may still map).
@@ -151,18 +165,12 @@ static void netfront_close(struct netfront_dev *nf)
 	    xdev->state == XenbusStateClosed)
 		return;
 	splitio_state_switch(xdev, XenbusStateClosing);
-	wait_event_timeout(nf->state_wq,
-			   netfront_backend_in(nf, XenbusStateClosing,
-					       XenbusStateClosed),
-			   NETFRONT_CLOSE_TIMEOUT);
+	netfront_wait_backend(nf, XenbusStateClosing, XenbusStateClosed);
 	mutex_lock(&nf->lock);
 	netfront_disconnect(nf);
 	mutex_unlock(&nf->lock);
 	splitio_state_switch(xdev, XenbusStateClosed);
-	wait_event_timeout(nf->state_wq,
-			   netfront_backend_in(nf, XenbusStateClosed,
-					       XenbusStateInitWait),
-			   NETFRONT_CLOSE_TIMEOUT);
+	netfront_wait_backend(nf, XenbusStateClosed, XenbusStateInitWait);
 }
 
 static void netfront_remove_dev(struct xenbus_device *xdev)
