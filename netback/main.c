@@ -74,3 +74,5 @@ module_exit(netback_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("splitio");
 MODULE_DESCRIPTION("splitio Xen paravirtual network backend");
+/* XenBus asks for a backend by this alias; see dist/modprobe.d. */
+MODULE_ALIAS("xen-backend:vif");

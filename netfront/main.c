@@ -229,3 +229,5 @@ module_exit(netfront_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("splitio");
 MODULE_DESCRIPTION("splitio Xen paravirtual network frontend");
+/* XenBus asks for a frontend by this alias; see dist/modprobe.d. */
+MODULE_ALIAS("xen:vif");
