@@ -4,8 +4,9 @@
 # The guest sends a random file to Dom0 over TCP and gets it back, so the
 # data crosses the driver both ways and must come back intact (Dom0 also
 # checks what it received); pings of many sizes, up to 65000 bytes; then
-# the frontend is unloaded while connected, splitio_core's counters must
-# read zero, and after a reload it reconnects and the transfer runs again.
+# the connected device is unbound and the frontend unloaded, splitio_core's
+# counters must read zero, and after a reload it reconnects and the
+# transfer runs again.  Not in a suite yet: run it on its own.
 #
 # Parameters: mib= (file size, 32), rounds= (load/unload rounds, 2),
 # guest_timeout= (s).
@@ -91,7 +92,10 @@ scenario_guest() {
 		cat /sys/class/net/eth0/statistics/rx_packets \
 		    /sys/class/net/eth0/statistics/tx_packets
 		[ "${net_front:-$FRONT}" = ours ] || continue
-		# Unloaded while connected: everything must be given back.
+		# Closed while connected, then unloaded: everything must be
+		# given back.  A bound device pins its driver's module, so
+		# unbind it first; the reload's probe binds it again.
+		echo vif-0 >/sys/bus/xen/drivers/splitio_netfront/unbind || return 1
 		lab_run rmmod splitio_netfront || return 1
 		nf_counters_zero || return 1
 	done
