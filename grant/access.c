@@ -63,15 +63,28 @@ int splitio_granted_ring_setup(struct xenbus_device *dev,
 EXPORT_SYMBOL_GPL(splitio_granted_ring_setup);
 
 /*
- * Revokes and frees the ring; pages the backend still maps are kept alive
- * by the kernel until it lets go.  A no-op on a ring not set up.
+ * Revokes the ring's grants and frees its pages.  Not xenbus_teardown_ring():
+ * that frees every page even when the backend still maps it, and a hostile
+ * or hung backend could then write into whatever reuses the page.  Here a
+ * page still mapped goes to the kernel with its grant (splitio_grant_revoke),
+ * which frees it once the backend lets go.  xenbus_setup_ring() allocates
+ * with alloc_pages_exact(), which splits the allocation into single pages,
+ * so each may be freed on its own.  A no-op on a ring not set up.
  */
 void splitio_granted_ring_teardown(struct splitio_granted_ring *ring)
 {
+	unsigned int i;
+
 	if (!ring->vaddr)
 		return;
-	atomic_sub(ring->nr_pages, &splitio_grefs_held);
-	xenbus_teardown_ring(&ring->vaddr, ring->nr_pages, ring->grefs);
+	for (i = 0; i < ring->nr_pages; i++) {
+		struct page *page = virt_to_page(ring->vaddr + i * XEN_PAGE_SIZE);
+
+		if (splitio_grant_revoke(ring->grefs[i], page))
+			__free_page(page);
+		ring->grefs[i] = INVALID_GRANT_REF;
+	}
+	ring->vaddr = NULL;
 	ring->nr_pages = 0;
 }
 EXPORT_SYMBOL_GPL(splitio_granted_ring_teardown);

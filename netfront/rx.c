@@ -105,8 +105,13 @@ struct rx_packet {
 
 /*
  * Copies the next packet's slots, of the @avail ready ones.  Returns its
- * slot count, 0 if it is not all there yet, or -E2BIG if it has more
- * slots than any packet may.  Nothing is consumed.
+ * slot count; -EAGAIN if it runs past the last response, its slots so far
+ * in pkt->nr_slots; or -E2BIG if it has more slots than any packet may.
+ * Nothing is consumed.
+ *
+ * A backend publishes whole packets (Linux's netback does, and Linux's
+ * netfront counts on it), so a packet cut short is dropped rather than
+ * waited for: waiting would let a backend keep the poll spinning on it.
  */
 static int rx_gather(struct netfront_queue *q, unsigned int avail,
 		     struct rx_packet *pkt)
@@ -118,8 +123,10 @@ static int rx_gather(struct netfront_queue *q, unsigned int avail,
 	pkt->first_extra = 0;
 	pkt->nr_extras = 0;
 	for (;;) {
-		if (n == avail)
-			return 0;
+		if (n == avail) {
+			pkt->nr_slots = n;
+			return -EAGAIN;
+		}
 		if (n == limit)
 			return -E2BIG;
 		s = &pkt->slots[n];
@@ -309,6 +316,7 @@ static int rx_take_packet(struct netfront_queue *q, unsigned int avail,
 	struct rx_packet pkt;
 	struct sk_buff *skb = NULL;
 	unsigned int nr_data = 0, i;
+	bool cut_short;
 	int n, verdict;
 
 	n = rx_gather(q, avail, &pkt);
@@ -316,14 +324,22 @@ static int rx_take_packet(struct netfront_queue *q, unsigned int avail,
 		*broken = "rx packet with more slots than allowed";
 		return -EIO;
 	}
-	if (!n)
-		return 0;
+	cut_short = n == -EAGAIN;
+	if (cut_short)
+		n = pkt.nr_slots;
 	verdict = rx_take_slots(q, &pkt, pages, &nr_data, broken);
 	q->rx.rsp_cons += n;
 	if (*broken) {
 		for (i = 0; i < nr_data; i++)
 			rx_put_page(q, pages[i]);
 		return -EIO;
+	}
+	if (cut_short) {
+		if (net_ratelimit())
+			netdev_warn(q->nf->netdev,
+				    "queue %u: rx packet cut short by the backend\n",
+				    q->index);
+		verdict = NF_STAT_RX_DROP_SLOTS;
 	}
 	if (verdict == NF_STAT_NR)
 		skb = rx_build(q, &pkt, pages, nr_data, &verdict);

@@ -99,12 +99,15 @@ static int netfront_publish(struct xenbus_device *xdev,
 	unsigned int i;
 	int err;
 
-	if (nf->nr_queues > 1) {
-		err = splitio_xs_printf(xdev, xbt, "multi-queue-num-queues",
-					"%u", nf->nr_queues);
-		if (err)
-			return err;
-	}
+	/*
+	 * Always, even for one queue (whose keys are flat): a count left from
+	 * an earlier connection with more queues would send the backend to
+	 * stale queue-N/ keys.
+	 */
+	err = splitio_xs_printf(xdev, xbt, "multi-queue-num-queues", "%u",
+				nf->nr_queues);
+	if (err)
+		return err;
 	for (i = 0; i < nf->nr_queues; i++) {
 		err = netfront_write_queue_keys(nf, xbt, &nf->queues[i]);
 		if (err)
