@@ -209,6 +209,14 @@ class Comparison(unittest.TestCase):
         png = run.dir / "plots" / "gbit-s.png"
         self.assertEqual(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
 
+    def test_scenario_names_are_not_driver_sets(self):
+        run = LabRun(self, ("blk-ours blk", "net-ours net"))
+        for sid in ("blk-ours", "net-ours"):
+            run.scenario(sid)
+            (run.dir / "vm" / sid / "iperf3-guest-to-dom0.json").write_text(tcp_json(1.0))
+        _, summary = run.judge()
+        self.assertNotIn("Mean per driver set", summary)
+
     def test_one_set_gets_no_comparison(self):
         run = LabRun(self)
         run.scenario("s1")
