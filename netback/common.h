@@ -69,9 +69,11 @@ enum netback_dir {
 	NETBACK_TO_GUEST,	/* the guest's RX ring */
 };
 
+/* What the firewall-router (vfr.c) decided for a packet. */
 enum netback_verdict {
-	NETBACK_PASS,
-	NETBACK_DROP,
+	NETBACK_PASS,		/* on its way, as without the VFR */
+	NETBACK_DROP,		/* the caller frees and counts it */
+	NETBACK_CONSUMED,	/* the VFR sent it elsewhere */
 };
 
 /*
@@ -170,6 +172,13 @@ struct netback_vif {
 	unsigned int handle;
 	u8 guest_mac[ETH_ALEN];
 
+	/* On the firewall-router (vfr.c): its id, registry and drops. */
+	u32 vfr_id;
+	struct hlist_node vfr_id_node;
+	struct hlist_node vfr_mac_node;
+	atomic64_t vfr_filtered;	/* switched here, egress rules said no */
+	atomic64_t vfr_dropped;		/* switched here, no room or no queue */
+
 	struct xenbus_watch hotplug_watch;
 	bool hotplug_watch_added;
 
@@ -207,10 +216,14 @@ extern unsigned int netback_max_queues;
 extern unsigned int netback_rx_queue_max;
 extern unsigned int netback_rx_stall_ms;
 
-/* main.c */
-enum netback_verdict netback_classify(struct netback_vif *vif,
-				      enum netback_dir dir,
-				      struct sk_buff *skb);
+/* vfr.c */
+u32 netback_vfr_id(domid_t domid, unsigned int handle);
+void netback_vfr_register(struct netback_vif *vif);
+void netback_vfr_unregister(struct netback_vif *vif);
+enum netback_verdict netback_vfr_from_guest(struct netback_vif *vif,
+					    struct sk_buff *skb);
+enum netback_verdict netback_vfr_to_guest(struct netback_vif *vif,
+					  struct sk_buff *skb);
 
 /* xenbus.c */
 extern struct xenbus_driver netback_driver;
@@ -231,6 +244,7 @@ bool netback_tx_pending(struct netback_queue *q);
 
 /* rx.c */
 netdev_tx_t netback_start_xmit(struct sk_buff *skb, struct net_device *dev);
+void netback_rx_forward(struct netback_vif *vif, struct sk_buff *skb);
 int netback_rx_thread(void *arg);
 bool netback_rx_pending(struct netback_queue *q);
 

@@ -222,8 +222,9 @@ int netback_queues_connect(struct netback_vif *vif)
 	}
 	vif->queues = queues;
 	vif->nr_queues = nr;
-	/* ndo_start_xmit may use the queues from now on. */
+	/* ndo_start_xmit may use the queues from now on, and the VFR. */
 	smp_store_release(&vif->data_connected, true);
+	netback_vfr_register(vif);
 	return 0;
 
 err_unwind:
@@ -241,6 +242,8 @@ void netback_queues_disconnect(struct netback_vif *vif)
 	if (!vif->queues)
 		return;
 	WRITE_ONCE(vif->data_connected, false);
+	/* Waits for the other vifs' frames the VFR switches to this one. */
+	netback_vfr_unregister(vif);
 	netif_carrier_off(dev);
 	/* Waits for ndo_start_xmit calls that saw the queues. */
 	netif_tx_disable(dev);

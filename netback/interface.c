@@ -127,13 +127,23 @@ static void netback_get_stats64(struct net_device *dev,
 		stats->tx_errors += v[7];
 		stats->tx_dropped += v[7] + v[8] + v[9] + v[10] + v[11] + v[12];
 	}
+	stats->tx_dropped += atomic64_read(&vif->vfr_filtered) +
+			     atomic64_read(&vif->vfr_dropped);
 }
+
+/* Counters of the whole vif, after the queues' in ethtool -S. */
+static const char *const netback_vif_stat_names[] = {
+	"vfr_to_guest_drop_filtered",
+	"vfr_to_guest_drop_queue_full",
+};
+
+#define NETBACK_NR_VIF_STATS	ARRAY_SIZE(netback_vif_stat_names)
 
 static int netback_get_sset_count(struct net_device *dev, int sset)
 {
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return dev->num_tx_queues * NETBACK_NR_STATS;
+	return dev->num_tx_queues * NETBACK_NR_STATS + NETBACK_NR_VIF_STATS;
 }
 
 static void netback_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -146,6 +156,8 @@ static void netback_get_strings(struct net_device *dev, u32 sset, u8 *data)
 		for (i = 0; i < NETBACK_NR_STATS; i++)
 			ethtool_sprintf(&data, "q%u_%s", q,
 					netback_stat_names[i]);
+	for (i = 0; i < NETBACK_NR_VIF_STATS; i++)
+		ethtool_sprintf(&data, "%s", netback_vif_stat_names[i]);
 }
 
 static void netback_get_ethtool_stats(struct net_device *dev,
@@ -157,6 +169,9 @@ static void netback_get_ethtool_stats(struct net_device *dev,
 	for (q = 0; q < dev->num_tx_queues; q++)
 		netback_queue_stats_read(&vif->stats[q],
 					 data + q * NETBACK_NR_STATS);
+	data += dev->num_tx_queues * NETBACK_NR_STATS;
+	data[0] = atomic64_read(&vif->vfr_filtered);
+	data[1] = atomic64_read(&vif->vfr_dropped);
 }
 
 static const struct ethtool_ops netback_ethtool_ops = {
@@ -229,6 +244,7 @@ struct net_device *netback_netdev_alloc(struct xenbus_device *xdev,
 	vif->xdev = xdev;
 	vif->domid = domid;
 	vif->handle = handle;
+	vif->vfr_id = netback_vfr_id(domid, handle);
 	vif->max_queues = max_queues;
 	INIT_WORK(&vif->broken_work, netback_broken_work);
 	for (i = 0; i < NETBACK_MAX_QUEUES; i++) {

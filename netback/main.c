@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * splitio_netback: Xen paravirtual network backend (io/netif.h), copy
- * mode.  This file holds the module's parameters, the per-packet
- * classification hook and module load and unload; xenbus.c drives the
- * XenBus side, tx.c and rx.c the data paths.
+ * mode.  This file holds the module's parameters and module load and
+ * unload; xenbus.c drives the XenBus side, tx.c and rx.c the data paths,
+ * vfr.c the firewall-router's part in them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,17 +28,6 @@ unsigned int netback_rx_stall_ms = 60000;
 module_param_named(rx_stall_ms, netback_rx_stall_ms, uint, 0644);
 MODULE_PARM_DESC(rx_stall_ms,
 		 "A guest taking no packet this long loses its carrier and queue");
-
-/*
- * Every packet passes here, in both directions, before it is handed on.
- * The firewall-router (vfr/) plugs in here; for now everything passes.
- */
-enum netback_verdict netback_classify(struct netback_vif *vif,
-				      enum netback_dir dir,
-				      struct sk_buff *skb)
-{
-	return NETBACK_PASS;
-}
 
 static int __init netback_init(void)
 {

@@ -53,13 +53,24 @@ static bool netback_rx_csum_ok(const struct netback_vif *vif,
 	return false;
 }
 
+/*
+ * A checksum left blank that the frontend cannot take is filled in here.
+ * False when that fails.
+ */
+static bool netback_rx_csum_fixup(const struct netback_vif *vif,
+				  struct sk_buff *skb)
+{
+	return skb->ip_summed != CHECKSUM_PARTIAL || skb_is_gso(skb) ||
+	       netback_rx_csum_ok(vif, skb) || !skb_checksum_help(skb);
+}
+
+/* For ndo_start_xmit, under the queue's xmit lock. */
 static void netback_rx_enqueue(struct netback_queue *q, struct sk_buff *skb)
 {
 	struct netback_vif *vif = q->vif;
 	struct netdev_queue *txq = netdev_get_tx_queue(vif->dev, q->id);
 
-	if (skb->ip_summed == CHECKSUM_PARTIAL && !skb_is_gso(skb) &&
-	    !netback_rx_csum_ok(vif, skb) && skb_checksum_help(skb)) {
+	if (!netback_rx_csum_fixup(vif, skb)) {
 		dev_kfree_skb_any(skb);
 		netback_xmit_count(vif, q->id,
 				   &vif->stats[q->id].xmit.drop_filtered);
@@ -77,51 +88,118 @@ static void netback_rx_enqueue(struct netback_queue *q, struct sk_buff *skb)
 		netif_tx_stop_queue(txq);
 }
 
-netdev_tx_t netback_start_xmit(struct sk_buff *skb, struct net_device *dev)
+/*
+ * For frames the firewall-router switched here from another guest.  No
+ * xmit lock is held (taking one while a stack holds another vif's could
+ * deadlock), so the list's own lock bounds it, the stack's queue is left
+ * alone and a frame without room is dropped, as a switch drops it.
+ */
+static void netback_rx_enqueue_forwarded(struct netback_queue *q,
+					 struct sk_buff *skb)
 {
-	struct netback_vif *vif = netback_vif_of(dev);
-	unsigned int index = skb_get_queue_mapping(skb);
+	unsigned long flags;
+	bool room = false;
+
+	if (netback_rx_csum_fixup(q->vif, skb)) {
+		spin_lock_irqsave(&q->rx_queue.lock, flags);
+		room = skb_queue_len(&q->rx_queue) < netback_rx_queue_max;
+		if (room)
+			__skb_queue_tail(&q->rx_queue, skb);
+		spin_unlock_irqrestore(&q->rx_queue.lock, flags);
+	}
+	if (!room) {
+		dev_kfree_skb_any(skb);
+		atomic64_inc(&q->vif->vfr_dropped);
+	}
+}
+
+/*
+ * Puts @skb, data at the MAC header, on @q's list; GSO the frontend cannot
+ * take is segmented first.  False when segmenting failed (@skb is freed).
+ */
+static bool netback_rx_queue_packet(struct netback_queue *q,
+				    struct sk_buff *skb,
+				    void (*enqueue)(struct netback_queue *q,
+						    struct sk_buff *skb))
+{
 	struct sk_buff *segs, *seg, *next;
-	struct netback_queue *q;
 
-	if (index >= dev->num_tx_queues)
-		index = 0;
-	if (!smp_load_acquire(&vif->data_connected) ||
-	    index >= vif->nr_queues) {
-		dev_kfree_skb_any(skb);
-		netback_xmit_count(vif, index,
-				   &vif->stats[index].xmit.drop_not_connected);
-		return NETDEV_TX_OK;
-	}
-	q = &vif->queues[index];
-	if (skb->len < ETH_HLEN ||
-	    netback_classify(vif, NETBACK_TO_GUEST, skb) != NETBACK_PASS) {
-		dev_kfree_skb_any(skb);
-		netback_xmit_count(vif, index,
-				   &vif->stats[index].xmit.drop_filtered);
-		return NETDEV_TX_OK;
-	}
-
-	if (!skb_is_gso(skb) || netback_rx_gso_ok(vif, skb)) {
-		netback_rx_enqueue(q, skb);
+	if (!skb_is_gso(skb) || netback_rx_gso_ok(q->vif, skb)) {
+		enqueue(q, skb);
 		goto wake;
 	}
 	/* The features should have kept this away; segment it here. */
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
 		dev_kfree_skb_any(skb);
-		netback_xmit_count(vif, index,
-				   &vif->stats[index].xmit.drop_filtered);
-		return NETDEV_TX_OK;
+		return false;
 	}
 	consume_skb(skb);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		netback_rx_enqueue(q, seg);
+		enqueue(q, seg);
 	}
 wake:
 	wake_up(&q->rx_wq);
+	return true;
+}
+
+netdev_tx_t netback_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct netback_vif *vif = netback_vif_of(dev);
+	unsigned int index = skb_get_queue_mapping(skb);
+	u64_stats_t *drop = NULL;
+
+	if (index >= dev->num_tx_queues)
+		index = 0;
+	if (!smp_load_acquire(&vif->data_connected) ||
+	    index >= vif->nr_queues) {
+		drop = &vif->stats[index].xmit.drop_not_connected;
+		goto drop;
+	}
+	drop = &vif->stats[index].xmit.drop_filtered;
+	if (skb->len < ETH_HLEN)
+		goto drop;
+	switch (netback_vfr_to_guest(vif, skb)) {
+	case NETBACK_PASS:
+		break;
+	case NETBACK_CONSUMED:
+		return NETDEV_TX_OK;
+	default:
+		goto drop;
+	}
+	if (!netback_rx_queue_packet(&vif->queues[index], skb,
+				     netback_rx_enqueue))
+		netback_xmit_count(vif, index, drop);
 	return NETDEV_TX_OK;
+
+drop:
+	dev_kfree_skb_any(skb);
+	netback_xmit_count(vif, index, drop);
+	return NETDEV_TX_OK;
+}
+
+/*
+ * A frame the firewall-router switched to this vif, data at the MAC
+ * header.  The caller holds rcu_read_lock(), and netback_vfr_unregister()
+ * waits for it before the queues go away.
+ */
+void netback_rx_forward(struct netback_vif *vif, struct sk_buff *skb)
+{
+	struct netback_queue *q;
+	unsigned int nr = 0;
+
+	if (smp_load_acquire(&vif->data_connected))
+		nr = READ_ONCE(vif->nr_queues);
+	if (!nr || skb->len < ETH_HLEN) {
+		dev_kfree_skb_any(skb);
+		atomic64_inc(&vif->vfr_dropped);
+		return;
+	}
+	skb->dev = vif->dev;
+	q = &vif->queues[reciprocal_scale(skb_get_hash(skb), nr)];
+	if (!netback_rx_queue_packet(q, skb, netback_rx_enqueue_forwarded))
+		atomic64_inc(&vif->vfr_dropped);
 }
 
 /* Did the guest post buffers we have not consumed yet? */

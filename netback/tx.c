@@ -281,6 +281,7 @@ static s16 netback_tx_build(struct netback_queue *q,
 	struct netback_tx_stats *st = &q->stats->tx;
 	struct net_device *dev = q->vif->dev;
 	const struct xen_netif_extra_info *gso;
+	enum netback_verdict verdict;
 	unsigned int linear, len;
 	struct sk_buff *skb;
 	const char *why;
@@ -335,18 +336,20 @@ static s16 netback_tx_build(struct netback_queue *q,
 		return XEN_NETIF_RSP_ERROR;
 	}
 
-	if (netback_classify(q->vif, NETBACK_FROM_GUEST, skb) != NETBACK_PASS) {
+	len = skb->len + ETH_HLEN;
+	verdict = netback_vfr_from_guest(q->vif, skb);
+	if (verdict == NETBACK_DROP) {
 		kfree_skb(skb);
 		netback_tx_count_drop(q, &st->drop_filtered);
 		return XEN_NETIF_RSP_OKAY;
 	}
 
-	len = skb->len + ETH_HLEN;
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(&st->packets);
 	u64_stats_add(&st->bytes, len);
 	u64_stats_update_end(&st->syncp);
-	napi_gro_receive(&q->napi, skb);
+	if (verdict == NETBACK_PASS)
+		napi_gro_receive(&q->napi, skb);
 	return XEN_NETIF_RSP_OKAY;
 }
 

@@ -31,7 +31,7 @@ static u32 vfr_next_id = 1;
 static u32 vfr_generation = 1;
 
 /*
- * The data path will classify against it under rcu_read_lock(); NULL until
+ * The data path classifies against it under rcu_read_lock(); NULL until
  * the first change, when every frame is accepted.
  */
 static struct vfr_published __rcu *vfr_current;
@@ -335,7 +335,10 @@ int vfr_ruleset_set_policy(u32 vif, u8 direction, u8 action)
 	return ret;
 }
 
-/* Only bookkeeping until the data path hands frames to the VFR. */
+/*
+ * Attaching is only the admin's word that a vif belongs to the VFR: the vif
+ * need not exist yet, and netback asks vfr_ruleset_attached() per frame.
+ */
 int vfr_ruleset_attach(u32 vif)
 {
 	int ret = xa_insert(&vfr_attached, vif, xa_mk_value(vif), GFP_KERNEL);
@@ -346,6 +349,20 @@ int vfr_ruleset_attach(u32 vif)
 int vfr_ruleset_detach(u32 vif)
 {
 	return xa_erase(&vfr_attached, vif) ? 0 : -ENOENT;
+}
+
+/* For the data path, under rcu_read_lock(). */
+bool vfr_ruleset_attached(u32 vif)
+{
+	return xa_load(&vfr_attached, vif) != NULL;
+}
+
+/* The table frames are classified against, under rcu_read_lock(), or NULL. */
+const struct vfr_table *vfr_ruleset_table(void)
+{
+	struct vfr_published *pub = rcu_dereference(vfr_current);
+
+	return pub ? pub->table : NULL;
 }
 
 void vfr_ruleset_lock(void)

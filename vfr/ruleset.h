@@ -30,6 +30,10 @@ int vfr_ruleset_attach(u32 vif);
 int vfr_ruleset_detach(u32 vif);
 void vfr_ruleset_destroy(void);
 
+/* The data path's view, under rcu_read_lock(). */
+bool vfr_ruleset_attached(u32 vif);
+const struct vfr_table *vfr_ruleset_table(void);
+
 /* Readers of the rules hold the rule set's lock around these. */
 void vfr_ruleset_lock(void);
 void vfr_ruleset_unlock(void);

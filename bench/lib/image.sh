@@ -7,7 +7,7 @@ XEN_BIN=/usr/lib/xen-4.17/bin
 
 # Kernel modules each side may load; dependencies are resolved by depmod.
 DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
-	xen-netback xen-blkback loop virtio_pci virtio_blk virtio-rng"
+	xen-netback xen-blkback loop virtio_pci virtio_blk virtio-rng bridge"
 GUEST_MODULES="xen-netfront xen-blkfront"
 
 stage_busybox() {
@@ -109,7 +109,8 @@ build_dom0_image() {
 	mkdir -p "$root"/var/lib/xen "$root"/var/lib/xenstored "$root"/var/run/xen \
 		"$root"/var/run/xenstored "$root"/var/log/xen/console "$root"/etc/xen/scripts \
 		"$root"/boot "$root"/results
-	install -m 755 "$LAB_REPO"/bench/vm/hotplug/* "$root/etc/xen/scripts/"
+	install -m 755 "$LAB_REPO"/bench/vm/hotplug/* "$LAB_REPO/dist/hotplug/vif-vfr" \
+		"$root/etc/xen/scripts/"
 	install -m 755 "$LAB_REPO/bench/vm/dom0-init" "$root/init"
 	cp "$LAB_ROOT/boot/vmlinuz-$KVER" "$root/boot/vmlinuz"
 	cp "$LAB_WORK/guest.img" "$root/boot/guest.img"

@@ -32,31 +32,6 @@ net_bytes() { echo "${bytes:-256M}"; }
 # The sha256 the receiver of stream $1 must get.
 net_stream_sha() { netcheck gen "$1" "$(net_bytes)" | sha256sum | cut -d' ' -f1; }
 
-# Drops an interface counted, and drops UDP and IP counted in this kernel:
-# between them, every layer a datagram crosses.  UDP's InErrors already
-# holds its RcvbufErrors.
-net_iface_drops() {
-	local total=0 c
-	for c in rx_dropped tx_dropped rx_errors tx_errors; do
-		total=$((total + $(cat "/sys/class/net/$1/statistics/$c")))
-	done
-	echo $total
-}
-
-net_stack_drops() {
-	awk '
-		$1 == "Udp:" && !uh { for (i = 2; i <= NF; i++) u[i] = $i; uh = 1; next }
-		$1 == "Udp:" { for (i = 2; i <= NF; i++)
-			if (u[i] ~ /^(InErrors|SndbufErrors)$/) t += $i }
-		$1 == "Ip:" && !ih { for (i = 2; i <= NF; i++) p[i] = $i; ih = 1; next }
-		$1 == "Ip:" { for (i = 2; i <= NF; i++)
-			if (p[i] ~ /^(InDiscards|OutDiscards)$/) t += $i }
-		END { print t + 0 }' /proc/net/snmp
-}
-
-# One value from netcheck's "key=value ..." report in file $1.
-net_report_value() { tr ' ' '\n' <"$1" | sed -n "s/^$2=//p"; }
-
 net_ping_sweep() {
 	local peer=$1 size bad=""
 	for size in $PING_SIZES; do
@@ -77,7 +52,7 @@ scenario_dom0() {
 	netcheck udp-recv $PORT_UDP_TO_DOM0 "${udp_count:-20000}" "${udp_size:-1200}" 5000 \
 		>"$RESULTS/udp-to-dom0" &
 	netcheck udp-serve $PORT_UDP_TO_GUEST >"$RESULTS/udp-to-guest.sender" &
-	net_dom0_side g1 10.1.0.2 "$(net_stack_drops)" &
+	net_dom0_side g1 10.1.0.2 "$(lab_stack_drops)" &
 	lab_guest_start g1 net=1 "memory=${memory:-512}" "vcpus=${queues:-1}" \
 		${mtu:+"mtu=$mtu"} || return 1
 	lab_guest_wait g1 "${guest_timeout:-540}"
@@ -85,7 +60,7 @@ scenario_dom0() {
 	wait
 	net_check_content "$(cat /tmp/want-to-guest.sha)" "$(cat /tmp/want-to-dom0.sha)"
 	net_check_udp
-	net_check_released
+	lab_core_counters_zero
 }
 
 # While the guest runs: once it says its own checks are done, read the
@@ -94,7 +69,7 @@ net_dom0_side() {
 	local name=$1 ip=$2 stack_before=$3 vif i
 	netcheck wait $PORT_GUEST_READY "${guest_timeout:-540}" || return
 	vif=$(ls /sys/class/net | grep "^vif$(xl domid "$name")\." | head -n 1)
-	echo $(( $(net_iface_drops "$vif") + $(net_stack_drops) - stack_before )) \
+	echo $(( $(lab_iface_drops "$vif") + $(lab_stack_drops) - stack_before )) \
 		>"$RESULTS/dom0-drops"
 	if [ "${net_back:-$BACK}" = ours ]; then
 		ethtool -S "$vif" >"$RESULTS/ethtool-$vif.txt" 2>&1 ||
@@ -120,24 +95,15 @@ net_check_content() {
 # Losses are allowed only as far as some layer counted them as drops.
 net_check_udp() {
 	local r=$RESULTS/udp-to-dom0 bad lost counted
-	bad=$(( $(net_report_value "$r" corrupt) + $(net_report_value "$r" duplicate) +
+	bad=$(( $(lab_report_value "$r" corrupt) + $(lab_report_value "$r" duplicate) +
 		$(lab_metric_value udp_to_guest_corrupt) + $(lab_metric_value udp_to_guest_duplicate) ))
 	[ "$bad" = 0 ] || lab_fail "UDP: $bad datagrams arrived corrupt or twice"
-	lost=$(( $(net_report_value "$r" lost) + $(lab_metric_value udp_to_guest_lost) ))
+	lost=$(( $(lab_report_value "$r" lost) + $(lab_metric_value udp_to_guest_lost) ))
 	counted=$(( $(cat "$RESULTS/dom0-drops") + $(lab_metric_value guest_drops) ))
 	[ "$lost" -le "$counted" ] ||
 		lab_fail "UDP: $lost datagrams lost but only $counted drops counted"
 	lab_log "UDP: $lost lost, $counted drops counted, none corrupt"
 	lab_result_metric udp_lost "$lost" datagrams
-}
-
-net_check_released() {
-	local counter value
-	[ -d /sys/module/splitio_core ] || return 0
-	for counter in grants_mapped grefs_held evtchns_bound; do
-		value=$(cat /sys/module/splitio_core/parameters/$counter)
-		[ "$value" = 0 ] || lab_fail "$counter = $value after the guest is gone"
-	done
 }
 
 # ---- guest ----
@@ -159,7 +125,7 @@ scenario_guest() {
 			ethtool -k eth0 | grep -q '^scatter-gather: off' ||
 			{ echo "checksum offload or SG still on"; ethtool -k eth0; return 1; }
 	fi
-	drops_before=$(( $(net_iface_drops eth0) + $(net_stack_drops) ))
+	drops_before=$(( $(lab_iface_drops eth0) + $(lab_stack_drops) ))
 
 	sha=$(netcheck fetch "$PEER_IP" $PORT_TCP_TO_GUEST | sha256sum | cut -d' ' -f1)
 	lab_metric tcp_to_guest_sha256 "$sha" hash
@@ -172,7 +138,7 @@ scenario_guest() {
 		"${udp_size:-1200}" "${udp_pps:-4000}" 5000 >$r || return 1
 	cat $r
 	for key in corrupt duplicate lost; do
-		lab_metric udp_to_guest_$key "$(net_report_value $r $key)" datagrams
+		lab_metric udp_to_guest_$key "$(lab_report_value $r $key)" datagrams
 	done
 
 	net_ping_sweep "$PEER_IP" || return 1
@@ -180,7 +146,7 @@ scenario_guest() {
 		lab_run ethtool -S eth0 || return 1
 	fi
 	lab_metric guest_drops \
-		$(( $(net_iface_drops eth0) + $(net_stack_drops) - drops_before )) drops
+		$(( $(lab_iface_drops eth0) + $(lab_stack_drops) - drops_before )) drops
 	netcheck signal "$PEER_IP" $PORT_GUEST_READY
 	netcheck wait $PORT_DOM0_DONE 300 || { echo "Dom0 never finished pinging us"; return 1; }
 }

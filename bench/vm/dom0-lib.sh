@@ -58,6 +58,8 @@ lab_disk() {
 # Start a guest.  Options: disk=DEV and rodisk=DEV (read-only), repeatable:
 # the guest sees them as xvda, xvdb, ... in the order given; net=N
 # (the guest's subnet number: it is 10.N.0.2, Dom0's vif end 10.N.0.1),
+# vfr=N instead (a vif on the firewall-router, script vif-vfr: the guest is
+# 10.9.0.N and its MAC 00:16:3e:09:00:NN), bridge=N (the same on br0),
 # mtu=N for that vif (the hotplug script sets it in Dom0), memory=MiB,
 # vcpus=N.  The scenario's parameters ride along on the kernel command
 # line, so the guest runs the same scenario with the same settings.
@@ -65,7 +67,7 @@ lab_guest_start() {
 	# busybox sh expands all of a "local" line before assigning any of it
 	local name=$1
 	local cfg="/tmp/$name.cfg" disks="" vifs="" memory=512 vcpus=1 net="" access
-	local vif_extra=""
+	local vif_extra="" script
 	local args="splitio.scenario=$SCENARIO splitio.front=$FRONT"
 	local letters="a b c d" letter opt
 	shift
@@ -82,6 +84,14 @@ lab_guest_start() {
 			net=${opt#net=}
 			vifs="'mac=00:16:3e:00:$(printf %02x "$net"):01,ip=10.$net.0.2,script=/etc/xen/scripts/splitio-vif@VIF_EXTRA@',"
 			args="$args splitio.ip=10.$net.0.2 splitio.peer=10.$net.0.1"
+			;;
+		vfr=*|bridge=*)
+			# 10.9.0.N, Dom0 10.9.0.1: on the firewall-router or br0.
+			net=${opt#*=}
+			script=vif-vfr
+			case "$opt" in bridge=*) script=splitio-bridge ;; esac
+			vifs="'mac=00:16:3e:09:00:$(printf %02x "$net"),ip=10.9.0.$net,script=/etc/xen/scripts/$script@VIF_EXTRA@',"
+			args="$args splitio.ip=10.9.0.$net splitio.peer=10.9.0.1"
 			;;
 		memory=*) memory=${opt#memory=} ;;
 		vcpus=*) vcpus=${opt#vcpus=} ;;
@@ -152,4 +162,24 @@ lab_guest_collect() {
 	done
 	rc=$(sed -n 's/^@@GUEST-EXIT //p' "$log" | tail -n 1)
 	[ "$rc" = 0 ] || { lab_fail "guest $name: its part failed (rc=${rc:-none})"; return 1; }
+}
+
+# splitio_core's counts of grants, mappings and event channels are back to
+# zero: nothing leaked once every guest is gone.
+lab_core_counters_zero() {
+	local counter value
+	[ -d /sys/module/splitio_core ] || return 0
+	for counter in grants_mapped grefs_held evtchns_bound; do
+		value=$(cat /sys/module/splitio_core/parameters/$counter)
+		[ "$value" = 0 ] || lab_fail "$counter = $value after the guest is gone"
+	done
+}
+
+# Dom0 (10.9.0.1) reaches guest $1 (at $2), whose vif is on the
+# firewall-router, through that vif, as vif-route would set it up.
+lab_vfr_link() {
+	local vif
+	vif=vif$(xl domid "$1").0
+	ip addr add 10.9.0.1/32 dev "$vif" 2>/dev/null
+	ip route add "$2/32" dev "$vif"
 }

@@ -147,3 +147,28 @@ lab_verify_jobs() {
 			return 1
 	done
 }
+
+# Drops an interface counted, and drops UDP and IP counted in this kernel:
+# between them, every layer a datagram crosses.  UDP's InErrors already
+# holds its RcvbufErrors.
+lab_iface_drops() {
+	local total=0 c
+	for c in rx_dropped tx_dropped rx_errors tx_errors; do
+		total=$((total + $(cat "/sys/class/net/$1/statistics/$c")))
+	done
+	echo $total
+}
+
+lab_stack_drops() {
+	awk '
+		$1 == "Udp:" && !uh { for (i = 2; i <= NF; i++) u[i] = $i; uh = 1; next }
+		$1 == "Udp:" { for (i = 2; i <= NF; i++)
+			if (u[i] ~ /^(InErrors|SndbufErrors)$/) t += $i }
+		$1 == "Ip:" && !ih { for (i = 2; i <= NF; i++) p[i] = $i; ih = 1; next }
+		$1 == "Ip:" { for (i = 2; i <= NF; i++)
+			if (p[i] ~ /^(InDiscards|OutDiscards)$/) t += $i }
+		END { print t + 0 }' /proc/net/snmp
+}
+
+# One value from netcheck's "key=value ..." report in file $1.
+lab_report_value() { tr ' ' '\n' <"$1" | sed -n "s/^$2=//p"; }

@@ -25,9 +25,22 @@
  *   netcheck udp-request HOST PORT COUNT SIZE PPS IDLE_MS
  *                                         ask udp-serve, then udp-recv
  *   netcheck signal HOST PORT / netcheck wait PORT TIMEOUT_S
+ *
+ *   Raw frames, for the firewall-router's tests:
+ *   netcheck pkt-send IFACE SRC_MAC DST_MAC SRC_IP DST_IP PORT COUNT
+ *                                         numbered UDP datagrams in frames
+ *                                         with any addresses (spoofing)
+ *   netcheck pkt-count IFACE STOP_PORT TIMEOUT_S
+ *                                         counts, per UDP port, the distinct
+ *                                         numbered datagrams IFACE receives,
+ *                                         whatever their MAC, until one for
+ *                                         STOP_PORT; "port=P frames=N" each
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -353,6 +366,183 @@ static int udp_request(char **argv)
 	return 0;
 }
 
+/* ---- Raw frames -------------------------------------------------------- */
+
+#define PKT_DATAGRAM	64		/* bytes of UDP payload in pkt-send's frames */
+#define PKT_PPS		500
+#define PKT_MAX_SEQ	65536
+#define PKT_MAX_PORTS	32
+
+struct pkt_frame {
+	struct ether_header eth;
+	unsigned char ip[20];
+	unsigned char udp[8];
+	unsigned char data[PKT_DATAGRAM];
+} __attribute__((packed));
+
+static void parse_mac(const char *s, unsigned char *mac)
+{
+	if (sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		   &mac[2], &mac[3], &mac[4], &mac[5]) != 6) {
+		errno = EINVAL;
+		die("bad MAC address");
+	}
+}
+
+static int packet_socket(const char *iface, struct sockaddr_ll *sll)
+{
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+
+	if (fd < 0)
+		die("packet socket");
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_protocol = htons(ETH_P_ALL);
+	sll->sll_ifindex = if_nametoindex(iface);
+	if (!sll->sll_ifindex || bind(fd, (struct sockaddr *)sll, sizeof(*sll)))
+		die(iface);
+	return fd;
+}
+
+static uint16_t ip_checksum(const unsigned char *p, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+static int pkt_send(char **argv)
+{
+	struct sockaddr_ll sll;
+	struct pkt_frame f = { 0 };
+	struct in_addr src, dst;
+	uint32_t seq, count = number(argv[6]);
+	uint16_t port = number(argv[5]), sum;
+	struct timespec start;
+	int fd = packet_socket(argv[0], &sll);
+
+	parse_mac(argv[1], f.eth.ether_shost);
+	parse_mac(argv[2], f.eth.ether_dhost);
+	if (inet_pton(AF_INET, argv[3], &src) != 1 ||
+	    inet_pton(AF_INET, argv[4], &dst) != 1)
+		die("bad IPv4 address");
+	f.eth.ether_type = htons(ETHERTYPE_IP);
+	f.ip[0] = 0x45;
+	f.ip[2] = (sizeof(f) - sizeof(f.eth)) >> 8;
+	f.ip[3] = (sizeof(f) - sizeof(f.eth)) & 0xff;
+	f.ip[8] = 64;			/* TTL */
+	f.ip[9] = 17;			/* UDP */
+	memcpy(f.ip + 12, &src, 4);
+	memcpy(f.ip + 16, &dst, 4);
+	sum = htons(ip_checksum(f.ip, sizeof(f.ip)));
+	memcpy(f.ip + 10, &sum, 2);
+	f.udp[0] = port >> 8;		/* the source port is the destination's */
+	f.udp[1] = port & 0xff;
+	f.udp[2] = port >> 8;
+	f.udp[3] = port & 0xff;
+	f.udp[5] = sizeof(f.udp) + sizeof(f.data);	/* UDP checksum 0: none */
+	sll.sll_halen = 6;
+	memcpy(sll.sll_addr, f.eth.ether_dhost, 6);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (seq = 0; seq < count; seq++) {
+		make_datagram(f.data, seq, sizeof(f.data));
+		if (sendto(fd, &f, sizeof(f), 0, (struct sockaddr *)&sll,
+			   sizeof(sll)) != sizeof(f))
+			die("sendto");
+		pace(seq + 1ull, PKT_PPS, &start);
+	}
+	printf("sent=%u\n", count);
+	return 0;
+}
+
+struct pkt_port {
+	uint16_t port;
+	uint32_t frames;
+	unsigned char seen[PKT_MAX_SEQ / 8];
+};
+
+/*
+ * The destination port of an unfragmented IPv4 UDP datagram, or -1; @seq is
+ * its number if it is one of ours, else PKT_MAX_SEQ.
+ */
+static int pkt_parse(const unsigned char *p, ssize_t len, uint32_t *seq)
+{
+	struct datagram_header h;
+	unsigned int ihl;
+
+	if (len < 14 + 20 || p[12] != 0x08 || p[13] != 0x00)
+		return -1;
+	ihl = (p[14] & 0x0f) * 4;
+	if (ihl < 20 || p[23] != 17 || (p[20] & 0x1f) || p[21] ||
+	    len < 14 + ihl + 8)
+		return -1;
+	*seq = PKT_MAX_SEQ;		/* not numbered: a signal, say */
+	if (len >= 14 + ihl + 8 + (ssize_t)sizeof(h)) {
+		memcpy(&h, p + 14 + ihl + 8, sizeof(h));
+		if (ntohl(h.magic) == UDP_MAGIC)
+			*seq = ntohl(h.seq);
+	}
+	return p[14 + ihl + 2] << 8 | p[14 + ihl + 3];
+}
+
+static int pkt_count(char **argv)
+{
+	static struct pkt_port ports[PKT_MAX_PORTS];
+	static unsigned char buf[65536];
+	unsigned int nr = 0, i, stop = number(argv[1]);
+	struct pollfd pfd = { .events = POLLIN };
+	int timeout_ms = number(argv[2]) * 1000, rcvbuf = 4 << 20, port;
+	struct sockaddr_ll sll;
+	socklen_t sll_len;
+	struct timespec start, now;
+	uint32_t seq;
+	ssize_t len;
+
+	pfd.fd = packet_socket(argv[0], &sll);
+	setsockopt(pfd.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000 > timeout_ms) {
+			fprintf(stderr, "netcheck: no stop datagram in %s s\n", argv[2]);
+			return 1;
+		}
+		if (poll(&pfd, 1, 1000) != 1)
+			continue;
+		sll_len = sizeof(sll);
+		len = recvfrom(pfd.fd, buf, sizeof(buf), 0,
+			       (struct sockaddr *)&sll, &sll_len);
+		if (len < 0 || sll.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		port = pkt_parse(buf, len, &seq);
+		if (port < 0)
+			continue;
+		if ((unsigned int)port == stop)
+			break;
+		if (seq >= PKT_MAX_SEQ)
+			continue;
+		for (i = 0; i < nr && ports[i].port != port; i++)
+			;
+		if (i == nr) {
+			if (nr == PKT_MAX_PORTS)
+				continue;
+			ports[nr++].port = port;
+		}
+		if (!(ports[i].seen[seq / 8] & 1 << seq % 8)) {
+			ports[i].seen[seq / 8] |= 1 << seq % 8;
+			ports[i].frames++;
+		}
+	}
+	for (i = 0; i < nr; i++)
+		printf("port=%u frames=%u\n", ports[i].port, ports[i].frames);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: see the comment at the top of bench/vm/netcheck.c\n");
@@ -403,6 +593,10 @@ int main(int argc, char **argv)
 		return udp_serve(argv[0]);
 	} else if (!strcmp(cmd, "udp-request") && argc == 6) {
 		return udp_request(argv);
+	} else if (!strcmp(cmd, "pkt-send") && argc == 7) {
+		return pkt_send(argv);
+	} else if (!strcmp(cmd, "pkt-count") && argc == 3) {
+		return pkt_count(argv);
 	} else if (!strcmp(cmd, "signal") && argc == 2) {
 		struct sockaddr_in to = address(argv[0], argv[1]);
 

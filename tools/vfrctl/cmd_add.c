@@ -166,7 +166,7 @@ static int add_action(struct rule_args *r, char **argv)
 	vfr_put_u8(&r->msg, VFR_RULE_A_ACTION, act);
 	if (act != VFR_ACT_REDIRECT)
 		return 1;
-	if (vfr_parse_u32(argv[1], UINT32_MAX, "redirect vif", &vif))
+	if (vfr_parse_vif(argv[1], "redirect vif", &vif))
 		return -1;
 	vfr_put_u32(&r->msg, VFR_RULE_A_REDIRECT_VIF, vif);
 	return 2;
@@ -187,7 +187,7 @@ static int add_keyword(struct rule_args *r, char **argv)
 		return vfr_parse_u32(val, UINT32_MAX, key, &r->priority) ? -1 : 2;
 	if (!strcmp(key, "vif")) {
 		r->has_vif = true;
-		return vfr_parse_u32(val, UINT32_MAX, key, &r->vif) ? -1 : 2;
+		return vfr_parse_vif(val, key, &r->vif) ? -1 : 2;
 	}
 	if (!strcmp(key, "dir"))
 		return vfr_parse_direction(val, &r->dir) ? -1 : 2;

@@ -27,8 +27,8 @@ int cmd_flush(int argc, char **argv)
 	if (argc == 0)
 		return vfr_simple_request(&m, "flush");
 	if (argc != 4 || strcmp(argv[0], "vif") || strcmp(argv[2], "dir"))
-		return vfr_usage_error("flush takes nothing or vif N dir in|out"), 2;
-	if (vfr_parse_u32(argv[1], UINT32_MAX, "vif", &vif) ||
+		return vfr_usage_error("flush takes nothing or vif VIF dir in|out"), 2;
+	if (vfr_parse_vif(argv[1], "vif", &vif) ||
 	    vfr_parse_direction(argv[3], &dir))
 		return 2;
 	vfr_put_u32(&m, VFR_A_VIF, vif);

@@ -10,8 +10,8 @@ int cmd_policy(int argc, char **argv)
 	uint8_t dir, action;
 
 	if (argc != 5 || strcmp(argv[0], "vif") || strcmp(argv[2], "dir"))
-		return vfr_usage_error("policy takes vif N dir in|out accept|drop"), 2;
-	if (vfr_parse_u32(argv[1], UINT32_MAX, "vif", &vif) ||
+		return vfr_usage_error("policy takes vif VIF dir in|out accept|drop"), 2;
+	if (vfr_parse_vif(argv[1], "vif", &vif) ||
 	    vfr_parse_direction(argv[3], &dir) ||
 	    vfr_parse_policy(argv[4], &action))
 		return 2;
@@ -29,7 +29,7 @@ static int vif_request(uint8_t cmd, const char *what, int argc, char **argv)
 
 	if (argc != 1)
 		return vfr_usage_error("%s takes one vif id", what), 2;
-	if (vfr_parse_u32(argv[0], UINT32_MAX, "vif", &vif))
+	if (vfr_parse_vif(argv[0], "vif", &vif))
 		return 2;
 	vfr_msg_init(&m, cmd, 0);
 	vfr_put_u32(&m, VFR_A_VIF, vif);

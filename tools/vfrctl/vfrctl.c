@@ -19,15 +19,15 @@ struct vfrctl_command {
 
 static const struct vfrctl_command commands[] = {
 	{ "add", cmd_add,
-	  "[priority N] [vif N] [dir in|out] [src-mac M] [dst-mac M]\n"
+	  "[priority N] [vif VIF] [dir in|out] [src-mac M] [dst-mac M]\n"
 	  "\t\t[ethertype T] [src PREFIX] [dst PREFIX]\n"
 	  "\t\t[proto tcp|udp|icmp|icmpv6|N] [sport A[-B]] [dport A[-B]]\n"
 	  "\t\t[icmp-type T] action accept|drop|count|redirect VIF" },
 	{ "del", cmd_del, "ID" },
 	{ "list", cmd_list, "[-j]" },
-	{ "flush", cmd_flush, "[vif N dir in|out]" },
+	{ "flush", cmd_flush, "[vif VIF dir in|out]" },
 	{ "stats", cmd_stats, "[-j]" },
-	{ "policy", cmd_policy, "vif N dir in|out accept|drop" },
+	{ "policy", cmd_policy, "vif VIF dir in|out accept|drop" },
 	{ "attach", cmd_attach, "VIF" },
 	{ "detach", cmd_detach, "VIF" },
 };
@@ -72,6 +72,31 @@ int vfr_parse_u32(const char *arg, uint32_t max, const char *what,
 		return vfr_usage_error("bad %s \"%s\" (0..%u)", what, arg,
 				       max);
 	*out = v;
+	return 0;
+}
+
+/*
+ * A vif is named as Dom0 names its interface, vif<domid>.<handle> (the
+ * "vif" may be left out), or by its id, (domid << 16) | handle.
+ */
+int vfr_parse_vif(const char *arg, const char *what, uint32_t *vif)
+{
+	uint32_t domid, handle;
+	char buf[32], *dot;
+
+	if (arg && !strncmp(arg, "vif", 3))
+		arg += 3;
+	if (!arg || !strchr(arg, '.'))
+		return vfr_parse_u32(arg, UINT32_MAX, what, vif);
+	if (strlen(arg) >= sizeof(buf))
+		return vfr_usage_error("bad %s \"%s\"", what, arg);
+	strcpy(buf, arg);
+	dot = strchr(buf, '.');
+	*dot = '\0';
+	if (vfr_parse_u32(buf, 0xffff, "domid", &domid) ||
+	    vfr_parse_u32(dot + 1, 0xffff, "vif handle", &handle))
+		return -1;
+	*vif = domid << 16 | handle;
 	return 0;
 }
 

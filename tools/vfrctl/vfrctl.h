@@ -53,6 +53,7 @@ int vfr_simple_request(struct vfr_msg *m, const char *what);
 /* Command-line helpers; each returns 0 or -1 after printing why. */
 int vfr_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+int vfr_parse_vif(const char *arg, const char *what, uint32_t *vif);
 int vfr_parse_u32(const char *arg, uint32_t max, const char *what,
 		  uint32_t *out);
 int vfr_parse_direction(const char *arg, uint8_t *dir);

@@ -97,7 +97,8 @@
  *    VFR_A_RULE: NLA_NESTED, one rule as documented above
  *    VFR_A_RULE_ID: NLA_U32, the id the kernel gave a rule; ids count up
  *                   from 1 and are never reused while the module is loaded
- *    VFR_A_VIF: NLA_U32, a vif id
+ *    VFR_A_VIF: NLA_U32, a vif id: (domid << 16) | handle for the vif
+ *               Dom0 names vif<domid>.<handle>
  *    VFR_A_DIRECTION: NLA_U8, enum vfr_direction
  *    VFR_A_POLICY: NLA_U8, VFR_ACT_ACCEPT or VFR_ACT_DROP
  *    VFR_A_ERROR_MSG: NLA_NUL_STRING, why a rule was refused, in full
@@ -135,7 +136,14 @@
  *
  * VFR_CMD_ATTACH and VFR_CMD_DETACH take VFR_A_VIF: the vif is attached to the
  * VFR, or no longer is.  EEXIST when attaching an attached vif, ENOENT when
- * detaching one that is not.
+ * detaching one that is not.  A vif need not exist to be attached; it is on
+ * the VFR while it is attached and connected.  Frames of a vif on the VFR
+ * are classified in both directions and switched: one for the guest MAC of
+ * another vif on the VFR goes straight to that vif (after its egress
+ * rules), a broadcast or multicast one to every vif on the VFR and to Dom0,
+ * any other one to Dom0's network stack, the VFR's uplink.  A REDIRECT
+ * sends the frame to the connected vif it names, without that vif's egress
+ * rules.  Frames of vifs not on the VFR are not classified.
  *
  * Every change to the rules or policies takes effect at once for every frame
  * classified after the command returns; a change that fails changes nothing.
