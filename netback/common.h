@@ -136,6 +136,7 @@ struct netback_queue {
 	void *tx_vaddr;
 	struct splitio_back_ring tx;
 	struct splitio_evtchn tx_evtchn;
+	u32 tx_irq_prod;		/* req_prod at the last event: IRQ only */
 	struct napi_struct napi;
 	bool napi_added;
 	struct netback_copy_batch tx_copy;

@@ -9,10 +9,25 @@
 
 #include "netback/common.h"
 
+/*
+ * A real event follows a push, so req_prod moved since the previous one
+ * (as in blkback).  Whether requests are still unconsumed is no test: the
+ * poll's final check may already have taken them, and an event called
+ * spurious twice in a row has its EOI held back, up to a second.
+ */
+static bool netback_tx_moved(struct netback_queue *q)
+{
+	u32 prod = READ_ONCE(q->tx.sring->req_prod);
+	bool moved = prod != q->tx_irq_prod;
+
+	q->tx_irq_prod = prod;
+	return moved;
+}
+
 static irqreturn_t netback_tx_interrupt(int irq, void *dev_id)
 {
 	struct netback_queue *q = dev_id;
-	bool work = netback_tx_pending(q);
+	bool work = netback_tx_moved(q) | netback_tx_pending(q);
 
 	if (work)
 		napi_schedule(&q->napi);
@@ -35,7 +50,8 @@ static irqreturn_t netback_rx_interrupt(int irq, void *dev_id)
 static irqreturn_t netback_interrupt(int irq, void *dev_id)
 {
 	struct netback_queue *q = dev_id;
-	bool tx = netback_tx_pending(q), rx = netback_rx_pending(q);
+	bool tx = netback_tx_moved(q) | netback_tx_pending(q);
+	bool rx = netback_rx_pending(q);
 
 	if (tx)
 		napi_schedule(&q->napi);

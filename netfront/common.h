@@ -112,8 +112,9 @@ struct netfront_queue {
 	char rx_irq_name[IFNAMSIZ + 16];
 	struct splitio_evtchn tx_evtchn;	/* also rx if not split */
 	struct splitio_evtchn rx_evtchn;	/* split channels only */
-	unsigned long eoi_pending;		/* NETFRONT_EOI_* bits */
+	unsigned long eoi_pending;		/* NETFRONT_EOI_*, _WORK_* bits */
 	bool found_work;			/* since the last EOI */
+	u32 tx_irq_prod, rx_irq_prod;		/* rsp_prod at the last event */
 	struct timer_list refill_timer;		/* retry rx buffers */
 
 	/* tx: guarded by tx_lock. */
@@ -140,6 +141,9 @@ struct netfront_queue {
 
 #define NETFRONT_EOI_TX	0
 #define NETFRONT_EOI_RX	1
+/* The channel's pending event followed a push: not spurious. */
+#define NETFRONT_WORK_TX	2
+#define NETFRONT_WORK_RX	3
 
 /* One virtual interface: the "vif" XenBus device and its net_device. */
 struct netfront_dev {

@@ -12,8 +12,27 @@
 
 #include "netfront/common.h"
 
-static irqreturn_t queue_interrupt(struct netfront_queue *q, int which)
+/*
+ * A real event follows a push, so some rsp_prod it covers moved since the
+ * channel's previous event.  Judged here, per channel, not by what the
+ * shared poll finds: the poll one channel's event ran may already have
+ * taken the other channel's work, and calling that other event spurious
+ * makes the kernel hold its EOI back for up to a second.
+ */
+static bool queue_prod_moved(const struct splitio_front_ring *r, u32 *last)
 {
+	u32 prod = READ_ONCE(r->sring->rsp_prod);
+	bool moved = prod != *last;
+
+	*last = prod;
+	return moved;
+}
+
+static irqreturn_t queue_interrupt(struct netfront_queue *q, int which,
+				   bool moved)
+{
+	if (moved)
+		set_bit(which + NETFRONT_WORK_TX, &q->eoi_pending);
 	set_bit(which, &q->eoi_pending);
 	napi_schedule(&q->napi);
 	return IRQ_HANDLED;
@@ -21,23 +40,37 @@ static irqreturn_t queue_interrupt(struct netfront_queue *q, int which)
 
 static irqreturn_t queue_tx_interrupt(int irq, void *dev_id)
 {
-	return queue_interrupt(dev_id, NETFRONT_EOI_TX);
+	struct netfront_queue *q = dev_id;
+	bool moved = queue_prod_moved(&q->tx, &q->tx_irq_prod);
+
+	if (!q->nf->split_evtchn &&
+	    queue_prod_moved(&q->rx, &q->rx_irq_prod))
+		moved = true;
+	return queue_interrupt(q, NETFRONT_EOI_TX, moved);
 }
 
 static irqreturn_t queue_rx_interrupt(int irq, void *dev_id)
 {
-	return queue_interrupt(dev_id, NETFRONT_EOI_RX);
+	struct netfront_queue *q = dev_id;
+
+	return queue_interrupt(q, NETFRONT_EOI_RX,
+			       queue_prod_moved(&q->rx, &q->rx_irq_prod));
 }
 
+/* The channel stays masked till its EOI, so its handler cannot race this. */
 static void queue_eoi(struct netfront_queue *q)
 {
 	bool found = q->found_work;
 
 	q->found_work = false;
 	if (test_and_clear_bit(NETFRONT_EOI_TX, &q->eoi_pending))
-		splitio_evtchn_eoi(&q->tx_evtchn, found);
+		splitio_evtchn_eoi(&q->tx_evtchn, found |
+				   test_and_clear_bit(NETFRONT_WORK_TX,
+						      &q->eoi_pending));
 	if (test_and_clear_bit(NETFRONT_EOI_RX, &q->eoi_pending))
-		splitio_evtchn_eoi(&q->rx_evtchn, found);
+		splitio_evtchn_eoi(&q->rx_evtchn, found |
+				   test_and_clear_bit(NETFRONT_WORK_RX,
+						      &q->eoi_pending));
 }
 
 int netfront_poll(struct napi_struct *napi, int budget)
@@ -121,6 +154,8 @@ static int queue_setup(struct netfront_queue *q)
 
 	q->broken = false;
 	q->found_work = false;
+	q->tx_irq_prod = 0;	/* what splitio_front_init() leaves */
+	q->rx_irq_prod = 0;
 	err = splitio_granted_ring_setup(xdev, &q->tx_granted, 1);
 	if (err)
 		return err;

@@ -210,6 +210,8 @@ err_unwind:
 	return false;
 }
 
+static int tx_reap(struct netfront_queue *q, const char **why);
+
 netdev_tx_t netfront_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct netfront_dev *nf = netdev_priv(dev);
@@ -217,6 +219,7 @@ netdev_tx_t netfront_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct netfront_chunk chunks[NETFRONT_MAX_SLOTS];
 	struct netdev_queue *txq;
 	struct netfront_queue *q;
+	const char *why = NULL;
 	unsigned int nr, len;
 	unsigned long flags;
 
@@ -270,6 +273,13 @@ netdev_tx_t netfront_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	u64_stats_update_end(&q->tx_stats.syncp);
 	if (splitio_front_push_requests(&q->tx))
 		splitio_evtchn_notify(&q->tx_evtchn);
+	/* Like xen-netfront: answers already there free room without an event. */
+	if (!tx_has_room(q) && tx_reap(q, &why) < 0) {
+		q->tx_up = false;
+		spin_unlock_irqrestore(&q->tx_lock, flags);
+		netfront_broken(q, why);
+		return NETDEV_TX_OK;
+	}
 	if (!tx_has_room(q))
 		netif_tx_stop_queue(txq);
 	spin_unlock_irqrestore(&q->tx_lock, flags);
@@ -303,37 +313,50 @@ static bool tx_take_response(struct netfront_queue *q, const char **why)
 
 /*
  * Takes every tx response there is and arms rsp_event for the next.
+ * tx_lock held.  Returns how many were taken, or -EIO (*why set).
+ */
+static int tx_reap(struct netfront_queue *q, const char **why)
+{
+	int avail, taken = 0;
+
+	while ((avail = splitio_front_final_check_for_responses(&q->tx)) > 0) {
+		taken += avail;
+		while (avail--)
+			if (!tx_take_response(q, why))
+				return -EIO;
+	}
+	if (avail < 0) {
+		*why = "more tx responses than requests";
+		return -EIO;
+	}
+	return taken;
+}
+
+/*
+ * Takes every tx response there is and arms rsp_event for the next.
  * Returns whether any was found; marks the queue broken on a lie.
  */
 bool netfront_tx_complete(struct netfront_queue *q)
 {
 	struct netdev_queue *txq;
 	const char *why = NULL;
-	bool found = false;
 	unsigned long flags;
-	int avail;
+	int taken;
 
 	spin_lock_irqsave(&q->tx_lock, flags);
 	if (!q->tx_up) {
 		spin_unlock_irqrestore(&q->tx_lock, flags);
 		return false;
 	}
-	while ((avail = splitio_front_final_check_for_responses(&q->tx)) > 0) {
-		found = true;
-		while (avail--)
-			if (!tx_take_response(q, &why))
-				goto broken;
-	}
-	if (avail < 0) {
-		why = "more tx responses than requests";
+	taken = tx_reap(q, &why);
+	if (taken < 0)
 		goto broken;
-	}
 	txq = netdev_get_tx_queue(q->nf->netdev, q->index);
-	if (found && tx_has_room(q) && netif_running(q->nf->netdev) &&
+	if (tx_has_room(q) && netif_running(q->nf->netdev) &&
 	    netif_tx_queue_stopped(txq))
 		netif_tx_wake_queue(txq);
 	spin_unlock_irqrestore(&q->tx_lock, flags);
-	return found;
+	return taken > 0;
 
 broken:
 	q->tx_up = false;
