@@ -214,6 +214,7 @@ struct blkback_ring {
 	unsigned int inflight;		/* pool entries in use: thread only */
 	spinlock_t done_lock;		/* guards done: bio end vs thread */
 	struct list_head done;		/* requests whose bios all ended */
+	struct list_head busy;		/* ended, a page still referenced */
 	/* The request being taken in: its validated segments.  Thread only. */
 	struct blkif_request_segment segs[BLKBACK_MAX_INDIRECT_SEGS];
 	struct blkback_batch batch;	/* reordering: see above */

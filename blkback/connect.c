@@ -180,6 +180,7 @@ static int connect_queue(struct blkback_dev *be, unsigned int index,
 	INIT_LIST_HEAD(&ring->free);
 	spin_lock_init(&ring->done_lock);
 	INIT_LIST_HEAD(&ring->done);
+	INIT_LIST_HEAD(&ring->busy);
 
 	/* One queue has its keys at the top, several each in queue-N/. */
 	if (nr_queues == 1)

@@ -240,12 +240,23 @@ void blkback_complete(struct blkback_ring *ring)
 	struct blkback_pending *p, *next;
 	LIST_HEAD(done);
 
+	/* Those still referenced last time go first, in their order. */
+	list_splice_init(&ring->busy, &done);
 	spin_lock_irq(&ring->done_lock);
-	list_splice_init(&ring->done, &done);
+	list_splice_tail_init(&ring->done, &done);
 	spin_unlock_irq(&ring->done_lock);
 
 	list_for_each_entry_safe(p, next, &done, node) {
-		splitio_grants_unmap(p->maps, p->nr_segs);
+		/*
+		 * A page someone still references cannot be unmapped yet;
+		 * waiting for it here (as splitio_grants_unmap() does) would
+		 * stall every other request of the ring for 5 ms or more.
+		 */
+		if (splitio_grants_busy(p->maps, p->nr_segs)) {
+			list_move_tail(&p->node, &ring->busy);
+			continue;
+		}
+		splitio_grants_unmap_now(p->maps, p->nr_segs);
 		blkback_respond(ring, p->id, p->operation, io_status(ring, p));
 		io_pending_free(ring, p);
 	}

@@ -137,7 +137,8 @@ static int ring_fetch_indirect(struct blkback_ring *ring,
 		       n * sizeof(*ring->segs));
 		done += n;
 	}
-	splitio_grants_unmap(maps, nr_pages);
+	/* Only read by the memcpy above: nothing else references the pages. */
+	splitio_grants_unmap_now(maps, nr_pages);
 	return err;
 }
 
@@ -289,21 +290,30 @@ static void ring_intake(struct blkback_ring *ring)
 	struct blk_plug plug;
 	int avail = 0;
 
-	if (!reorder)
-		blk_start_plug(&plug);
 	while (budget) {
 		avail = splitio_back_final_check_for_requests(&ring->back);
 		if (avail <= 0)
 			break;
 		n = min_t(unsigned int, avail, budget);
 		budget -= n;
-		while (n--)
-			ring_take(ring, reorder);
+		while (n--) {
+			if (reorder) {
+				ring_take(ring, true);
+				continue;
+			}
+			/* Each request's bios start now, as in xen-blkback. */
+			blk_start_plug(&plug);
+			ring_take(ring, false);
+			blk_finish_plug(&plug);
+			/* Answer what ended meanwhile: its slot can be reused. */
+			if (!list_empty_careful(&ring->done)) {
+				blkback_complete(ring);
+				ring_push(ring);
+			}
+		}
 	}
 	if (reorder)
 		blkback_batch_issue(ring);
-	else
-		blk_finish_plug(&plug);
 	if (avail < 0)
 		ring_broken(ring);
 }
@@ -319,7 +329,9 @@ static bool ring_has_work(struct blkback_ring *ring)
 static void ring_drain(struct blkback_ring *ring)
 {
 	while (ring->inflight) {
-		wait_event_idle(ring->wq, !list_empty(&ring->done));
+		wait_event_idle_timeout(ring->wq, !list_empty(&ring->done),
+					list_empty(&ring->busy) ?
+					MAX_SCHEDULE_TIMEOUT : 1);
 		blkback_complete(ring);
 	}
 	ring_push(ring);
@@ -330,7 +342,10 @@ int blkback_ring_thread(void *arg)
 	struct blkback_ring *ring = arg;
 
 	for (;;) {
-		wait_event_idle(ring->wq, ring_has_work(ring));
+		/* Pages still referenced: look again a jiffy later. */
+		wait_event_idle_timeout(ring->wq, ring_has_work(ring),
+					list_empty(&ring->busy) ?
+					MAX_SCHEDULE_TIMEOUT : 1);
 		if (kthread_should_stop())
 			break;
 		blkback_complete(ring);

@@ -77,6 +77,8 @@ struct splitio_grant_map {
 int splitio_grants_map(domid_t domid, struct splitio_grant_map *maps,
 		       unsigned int nr, bool readonly);
 void splitio_grants_unmap(struct splitio_grant_map *maps, unsigned int nr);
+bool splitio_grants_busy(const struct splitio_grant_map *maps, unsigned int nr);
+void splitio_grants_unmap_now(struct splitio_grant_map *maps, unsigned int nr);
 int splitio_grant_copy(struct gnttab_copy *ops, unsigned int nr);
 
 /* A ring the peer granted, mapped contiguously; one grant per page. */
