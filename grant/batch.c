@@ -116,7 +116,12 @@ static void release_unmapped(struct gnttab_unmap_grant_ref *ops,
 	atomic_sub(nr_done, &splitio_grants_mapped);
 }
 
-static void unmap_chunk(struct splitio_grant_map *maps, unsigned int nr)
+/*
+ * With @wait, for pages the network stack etc. may still reference: waits
+ * until they let go.  Without, for pages nobody else references.
+ */
+static void unmap_chunk(struct splitio_grant_map *maps, unsigned int nr,
+			bool wait)
 {
 	struct gnttab_unmap_grant_ref ops[SPLITIO_GRANT_CHUNK];
 	struct page *pages[SPLITIO_GRANT_CHUNK];
@@ -138,20 +143,28 @@ static void unmap_chunk(struct splitio_grant_map *maps, unsigned int nr)
 	}
 	if (!unmap.count)
 		return;
-	/* Waits for the network stack etc. to drop its page references. */
-	gnttab_unmap_refs_sync(&unmap);
+	if (wait)
+		gnttab_unmap_refs_sync(&unmap);
+	else
+		gnttab_unmap_refs(ops, NULL, pages, unmap.count);
 	release_unmapped(ops, pages, unmap.count);
 }
 
-/* Unmaps the mapped entries of @maps and skips the rest.  May sleep. */
-void splitio_grants_unmap(struct splitio_grant_map *maps, unsigned int nr)
+static void unmap_chunks(struct splitio_grant_map *maps, unsigned int nr,
+			 bool wait)
 {
 	unsigned int done, n;
 
 	for (done = 0; done < nr; done += n) {
 		n = min_t(unsigned int, nr - done, SPLITIO_GRANT_CHUNK);
-		unmap_chunk(maps + done, n);
+		unmap_chunk(maps + done, n, wait);
 	}
+}
+
+/* Unmaps the mapped entries of @maps and skips the rest.  May sleep. */
+void splitio_grants_unmap(struct splitio_grant_map *maps, unsigned int nr)
+{
+	unmap_chunks(maps, nr, true);
 }
 EXPORT_SYMBOL_GPL(splitio_grants_unmap);
 
@@ -167,39 +180,13 @@ bool splitio_grants_busy(const struct splitio_grant_map *maps, unsigned int nr)
 }
 EXPORT_SYMBOL_GPL(splitio_grants_busy);
 
-static void unmap_chunk_now(struct splitio_grant_map *maps, unsigned int nr)
-{
-	struct gnttab_unmap_grant_ref ops[SPLITIO_GRANT_CHUNK];
-	struct page *pages[SPLITIO_GRANT_CHUNK];
-	unsigned int i, count = 0;
-
-	for (i = 0; i < nr; i++) {
-		if (!maps[i].page)
-			continue;
-		gnttab_set_unmap_op(&ops[count], page_kaddr(maps[i].page),
-				    GNTMAP_host_map, maps[i].handle);
-		ops[count].status = GNTST_general_error;
-		pages[count++] = maps[i].page;
-		maps[i].page = NULL;
-	}
-	if (!count)
-		return;
-	gnttab_unmap_refs(ops, NULL, pages, count);
-	release_unmapped(ops, pages, count);
-}
-
 /*
  * splitio_grants_unmap() for pages nobody else references (check with
- * splitio_grants_busy() first): no wait, never sleeps on page references.
+ * splitio_grants_busy() first): never waits.
  */
 void splitio_grants_unmap_now(struct splitio_grant_map *maps, unsigned int nr)
 {
-	unsigned int done, n;
-
-	for (done = 0; done < nr; done += n) {
-		n = min_t(unsigned int, nr - done, SPLITIO_GRANT_CHUNK);
-		unmap_chunk_now(maps + done, n);
-	}
+	unmap_chunks(maps, nr, false);
 }
 EXPORT_SYMBOL_GPL(splitio_grants_unmap_now);
 
