@@ -262,6 +262,13 @@ int blkback_submit_rw(struct blkback_ring *ring,
 s16 blkback_discard(struct blkback_ring *ring,
 		    const struct blkback_request *req);
 void blkback_complete(struct blkback_ring *ring);
+void blkback_wait_complete(struct blkback_ring *ring);
+
+/* How long the thread may sleep: a jiffy while pages are still referenced. */
+static inline long blkback_busy_timeout(struct blkback_ring *ring)
+{
+	return list_empty(&ring->busy) ? MAX_SCHEDULE_TIMEOUT : 1;
+}
 
 /* sched.c */
 extern bool blkback_reorder_default;

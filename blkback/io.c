@@ -231,6 +231,14 @@ static s16 io_status(struct blkback_ring *ring, struct blkback_pending *p)
 	return BLKIF_RSP_ERROR;
 }
 
+/* Waits for a request to end (or a busy one's retry), then finishes them. */
+void blkback_wait_complete(struct blkback_ring *ring)
+{
+	wait_event_idle_timeout(ring->wq, !list_empty(&ring->done),
+				blkback_busy_timeout(ring));
+	blkback_complete(ring);
+}
+
 /*
  * Finishes the requests whose bios have all ended: grants unmapped before
  * the frontend hears of it, as it may reuse the pages at once.

@@ -329,10 +329,7 @@ static bool ring_has_work(struct blkback_ring *ring)
 static void ring_drain(struct blkback_ring *ring)
 {
 	while (ring->inflight) {
-		wait_event_idle_timeout(ring->wq, !list_empty(&ring->done),
-					list_empty(&ring->busy) ?
-					MAX_SCHEDULE_TIMEOUT : 1);
-		blkback_complete(ring);
+		blkback_wait_complete(ring);
 	}
 	ring_push(ring);
 }
@@ -342,10 +339,8 @@ int blkback_ring_thread(void *arg)
 	struct blkback_ring *ring = arg;
 
 	for (;;) {
-		/* Pages still referenced: look again a jiffy later. */
 		wait_event_idle_timeout(ring->wq, ring_has_work(ring),
-					list_empty(&ring->busy) ?
-					MAX_SCHEDULE_TIMEOUT : 1);
+					blkback_busy_timeout(ring));
 		if (kthread_should_stop())
 			break;
 		blkback_complete(ring);

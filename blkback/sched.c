@@ -109,10 +109,7 @@ int blkback_batch_add(struct blkback_ring *ring,
 static void sched_wait_issued(struct blkback_ring *ring)
 {
 	while (ring->inflight > ring->batch.unissued) {
-		wait_event_idle_timeout(ring->wq, !list_empty(&ring->done),
-					list_empty(&ring->busy) ?
-					MAX_SCHEDULE_TIMEOUT : 1);
-		blkback_complete(ring);
+		blkback_wait_complete(ring);
 	}
 }
 

@@ -333,8 +333,8 @@ static int tx_reap(struct netfront_queue *q, const char **why)
 }
 
 /*
- * Takes every tx response there is and arms rsp_event for the next.
- * Returns whether any was found; marks the queue broken on a lie.
+ * tx_reap() for the NAPI poll, which also wakes the queue.  Returns whether
+ * any response was found; marks the queue broken on a lie.
  */
 bool netfront_tx_complete(struct netfront_queue *q)
 {

@@ -62,9 +62,12 @@ vfr_rule_packets() {
 	vfrctl list -j | grep "\"id\":$1," | sed -n 's/.*"packets":\([0-9]*\).*/\1/p'
 }
 
-# A counter of netback's ethtool -S, summed over the queues.
+# A counter of netback's ethtool -S, summed over the queues; "none" when the
+# vif is gone, which no expected count matches.
 vfr_vif_stat() {
-	ethtool -S "$1" | awk -v s="$2" '
+	local stats
+	stats=$(ethtool -S "$1") || { echo none; return; }
+	echo "$stats" | awk -v s="$2" '
 		$1 == s ":" || $1 ~ ("^q[0-9]+_" s ":$") { t += $2 } END { print t + 0 }'
 }
 
