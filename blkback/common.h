@@ -8,7 +8,9 @@
  * Who touches what: the XenBus callbacks run one at a time in the xenwatch
  * thread and alone create and destroy rings; each ring has one kthread that
  * alone consumes its requests, writes its responses and owns its pool; bio
- * completions only hand finished requests back to that thread.
+ * completions only hand finished requests back to that thread.  With
+ * reordering on, a ring's thread stages its prepared requests on the
+ * backing disk, whose dispatcher thread alone issues them (sched.c).
  */
 #ifndef SPLITIO_BLKBACK_COMMON_H
 #define SPLITIO_BLKBACK_COMMON_H
@@ -149,50 +151,82 @@ struct blkback_stats {
 	atomic64_t rd_req;	/* reads submitted */
 	atomic64_t wr_req;	/* writes submitted, with or without flush */
 	atomic64_t f_req;	/* flushes, empty or carrying a write */
+	atomic64_t br_req;	/* barriers, empty or carrying a write */
 	atomic64_t ds_req;	/* discards */
 	atomic64_t rd_sect;	/* sectors read */
 	atomic64_t wr_sect;	/* sectors written */
 	atomic64_t errors;	/* requests answered with an error status */
-	/* Reordering, summed over batches: see struct reorder_stats. */
-	atomic64_t ro_batches;	/* batches reordered */
-	atomic64_t ro_requests;	/* requests in them */
-	atomic64_t ro_reordered; /* requests issued at another position */
-	atomic64_t ro_merges;	/* requests issued adjacent to the one before */
-	atomic64_t ro_seek_before; /* seek distance in arrival order */
-	atomic64_t ro_seek_after; /* seek distance in issue order */
 };
 
 struct blkback_ring;
 
-/* A request in flight: its grants are mapped and its bios submitted. */
+/*
+ * A request taken from the pool: its grants mapped, then staged for the
+ * dispatcher (reordering on) or issued at once, and answered by its ring's
+ * thread once its I/O has ended.
+ */
 struct blkback_pending {
-	struct list_head node;		/* in the ring's free or done list */
+	struct list_head node;		/* in the ring's free, staged or done list */
 	struct blkback_ring *ring;	/* whose pool this comes from */
 	u64 id;				/* echoed in the response */
 	u8 operation;			/* echoed in the response */
 	u16 nr_segs;			/* entries used in maps */
 	sector_t sector;		/* first sector on the device */
+	u64 nr_sectors;			/* a discard's, else what segs cover */
+	bool secure;			/* a discard: BLKIF_DISCARD_SECURE */
+	bool dispatched;		/* issued by the disk's dispatcher */
 	atomic_t bios_left;		/* bios not completed, +1 while submitting */
 	blk_status_t status;		/* first error a bio reported, else 0 */
+	struct reorder_req rreq;	/* what the reorder core sees of it */
 	struct splitio_grant_map *maps;	/* the segments' grants, mapped */
 	struct blkif_request_segment *segs; /* validated copies, for the bios */
 };
 
+/* Requests the dispatcher takes in one round, at most. */
+#define BLKBACK_SCHED_BATCH		128
+/* Requests a ring may hand it in its turn before the next ring's. */
+#define BLKBACK_SCHED_QUOTA		8
+
+static_assert(BLKBACK_SCHED_BATCH <= REORDER_MAX_BATCH);
+
+/* The dispatcher's round: what it took, and the order it chose. */
+struct blkback_sched_batch {
+	unsigned int nr;
+	struct blkback_pending *pending[BLKBACK_SCHED_BATCH];
+	struct reorder_req rreqs[BLKBACK_SCHED_BATCH];
+	u16 order[BLKBACK_SCHED_BATCH];
+	u16 group_end[BLKBACK_SCHED_BATCH];
+};
+
 /*
- * Requests taken in by one intake, validated and mapped but not issued
- * yet, for reordering: entry i is reqs[i], its pending[i] (NULL for a
- * discard, which has nothing mapped) and what the reorder core sees of it,
- * rreqs[i].  Thread only.
+ * A disk that one or more devices opened, whole or a partition each:
+ * every guest on it queues on the same spindle, so with reordering on
+ * their requests are ordered together, by one dispatcher thread, which
+ * takes them round-robin from the rings (struct reorder_intake).
  */
-struct blkback_batch {
-	unsigned int nr;			/* entries in use */
-	unsigned int unissued;			/* of them, prepared entries */
-	u64 head;				/* past the last sector issued */
-	struct blkback_request reqs[BLKBACK_BATCH];
-	struct blkback_pending *pending[BLKBACK_BATCH];
-	struct reorder_req rreqs[BLKBACK_BATCH];
-	u16 order[BLKBACK_BATCH];		/* reorder_batch()'s output */
-	u16 group_end[BLKBACK_BATCH];		/* reorder_batch()'s output */
+struct blkback_disk {
+	struct list_head node;		/* in the registry: disk.c */
+	struct gendisk *gd;		/* the disk, whatever partition */
+	unsigned int users;		/* devices that opened it: registry */
+	struct task_struct *thread;	/* the dispatcher */
+	wait_queue_head_t wq;		/* it waits here for staged requests */
+	wait_queue_head_t idle_wq;	/* and here for in_flight to reach 0 */
+	atomic_t in_flight;		/* requests it issued, not ended */
+	spinlock_t lock;		/* guards the sources and what they staged */
+	struct blkback_ring **sources;	/* rings taking part */
+	unsigned int *staged;		/* requests each has staged */
+	unsigned int nr_sources;	/* entries in both arrays */
+	unsigned int nr_staged;		/* the sum over staged[] */
+	struct reorder_intake intake;	/* whose turn it is: under lock */
+	u64 head;			/* past the last sector: dispatcher */
+	struct blkback_sched_batch batch; /* dispatcher only */
+	/* Reordering, summed over rounds: see struct reorder_stats. */
+	atomic64_t ro_batches;		/* rounds */
+	atomic64_t ro_requests;		/* requests in them */
+	atomic64_t ro_reordered;	/* issued at another position */
+	atomic64_t ro_merges;		/* issued in one I/O with the one before */
+	atomic64_t ro_seek_before;	/* seek distance in arrival order */
+	atomic64_t ro_seek_after;	/* seek distance in issue order */
 };
 
 /* One queue: a shared ring, its event channel and the thread serving it. */
@@ -217,7 +251,10 @@ struct blkback_ring {
 	struct list_head busy;		/* ended, a page still referenced */
 	/* The request being taken in: its validated segments.  Thread only. */
 	struct blkif_request_segment segs[BLKBACK_MAX_INDIRECT_SEGS];
-	struct blkback_batch batch;	/* reordering: see above */
+	/* Reordering: requests prepared for the dispatcher, under disk lock. */
+	struct list_head staged;	/* oldest first */
+	unsigned int source;		/* its index in the disk's sources */
+	bool reordering;		/* the mode of its last intake: thread */
 };
 
 /* One virtual block device, from probe to remove. */
@@ -226,6 +263,7 @@ struct blkback_dev {
 	struct xenbus_watch pdev_watch;	/* on physical-device; node set if on */
 	dev_t devt;			/* the device opened, if bdev is set */
 	struct block_device *bdev;	/* the backing device, NULL until open */
+	struct blkback_disk *disk;	/* its disk, from open to remove */
 	fmode_t mode;			/* how bdev was opened */
 	bool readonly;			/* mode "r", or a read-only bdev */
 	unsigned int max_queues;	/* multi-queue-max-queues we wrote */
@@ -254,15 +292,14 @@ void blkback_respond(struct blkback_ring *ring, u64 id, u8 operation,
 		     s16 status);
 
 /* io.c */
-struct blkback_pending *blkback_prepare_rw(struct blkback_ring *ring,
-					   const struct blkback_request *req);
-void blkback_issue_rw(struct blkback_ring *ring, struct blkback_pending *p);
-int blkback_submit_rw(struct blkback_ring *ring,
-		      const struct blkback_request *req);
-s16 blkback_discard(struct blkback_ring *ring,
-		    const struct blkback_request *req);
+struct blkback_pending *blkback_prepare(struct blkback_ring *ring,
+					const struct blkback_request *req);
+void blkback_issue(struct blkback_pending *p);
+int blkback_submit(struct blkback_ring *ring,
+		   const struct blkback_request *req);
 void blkback_complete(struct blkback_ring *ring);
 void blkback_wait_complete(struct blkback_ring *ring);
+void blkback_wait_idle(struct blkback_ring *ring);
 
 /* How long the thread may sleep: a jiffy while pages are still referenced. */
 static inline long blkback_busy_timeout(struct blkback_ring *ring)
@@ -270,11 +307,19 @@ static inline long blkback_busy_timeout(struct blkback_ring *ring)
 	return list_empty(&ring->busy) ? MAX_SCHEDULE_TIMEOUT : 1;
 }
 
+/* disk.c */
+struct blkback_disk *blkback_disk_get(struct block_device *bdev);
+void blkback_disk_put(struct blkback_disk *disk);
+int blkback_disk_join(struct blkback_ring *ring);
+void blkback_disk_leave(struct blkback_ring *ring);
+void blkback_disk_stage(struct blkback_ring *ring, struct blkback_pending *p);
+
 /* sched.c */
 extern bool blkback_reorder_default;
-int blkback_batch_add(struct blkback_ring *ring,
+int blkback_sched_add(struct blkback_ring *ring,
 		      const struct blkback_request *req);
-void blkback_batch_issue(struct blkback_ring *ring);
+void blkback_sched_kick(struct blkback_dev *be);
+int blkback_sched_thread(void *arg);
 
 /* stats.c */
 int blkback_stats_add(struct blkback_dev *be);

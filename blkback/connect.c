@@ -132,10 +132,16 @@ static int ring_connect(struct blkback_ring *ring, const char *dir,
 		xenbus_dev_fatal(dev, err, "setting up queue %u", ring->index);
 		goto err_unmap;
 	}
+	err = blkback_disk_join(ring);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "queue %u joining its disk",
+				 ring->index);
+		goto err_free_pool;
+	}
 	err = splitio_evtchn_back_bind(dev, &ring->evtchn, port,
 				       blkback_interrupt, ring->name, ring);
 	if (err)
-		goto err_free_pool;
+		goto err_leave;
 	ring->thread = kthread_create(blkback_ring_thread, ring, "%s",
 				      ring->name);
 	if (IS_ERR(ring->thread)) {
@@ -148,6 +154,8 @@ static int ring_connect(struct blkback_ring *ring, const char *dir,
 
 err_unbind:
 	splitio_evtchn_unbind(&ring->evtchn, ring);
+err_leave:
+	blkback_disk_leave(ring);
 err_free_pool:
 	ring_free_pool(ring);
 err_unmap:
@@ -160,6 +168,7 @@ static void ring_disconnect(struct blkback_ring *ring)
 	/* The thread answers the requests in flight before it returns. */
 	kthread_stop(ring->thread);
 	splitio_evtchn_unbind(&ring->evtchn, ring);
+	blkback_disk_leave(ring);
 	ring_free_pool(ring);
 	splitio_peer_ring_unmap(ring->be->xdev, ring->vaddr, ring->nr_pages);
 }

@@ -14,10 +14,14 @@
 static void io_pending_put(struct blkback_pending *p)
 {
 	struct blkback_ring *ring = p->ring;
+	struct blkback_disk *disk = ring->be->disk;
 	unsigned long flags;
 
 	if (!atomic_dec_and_test(&p->bios_left))
 		return;
+	/* Before @p is handed back: the disk may go once the ring has. */
+	if (p->dispatched && atomic_dec_and_test(&disk->in_flight))
+		wake_up(&disk->idle_wq);
 	spin_lock_irqsave(&ring->done_lock, flags);
 	list_add_tail(&p->node, &ring->done);
 	/*
@@ -63,19 +67,24 @@ static blk_opf_t io_opf(u8 operation)
 		return REQ_OP_READ;
 	case BLKIF_OP_WRITE:
 		return REQ_OP_WRITE | REQ_SYNC;
+	case BLKIF_OP_WRITE_BARRIER:
+		/*
+		 * What came before has ended (the caller waited for it) and
+		 * is flushed first; the barrier's own data is written through.
+		 */
+		return REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA;
 	default:		/* BLKIF_OP_FLUSH_DISKCACHE */
 		return REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH;
 	}
 }
 
 /*
- * One bio for as many segments as it takes, contiguous on the disk.
- * Returns the sectors submitted.
+ * One bio for as many segments as it takes, contiguous on the disk.  @p
+ * may be finished, and its ring gone, once this returns.
  */
-static u64 io_submit_bios(struct blkback_ring *ring,
-			  struct blkback_pending *p)
+static void io_submit_bios(struct block_device *bdev,
+			   struct blkback_pending *p)
 {
-	struct block_device *bdev = ring->be->bdev;
 	blk_opf_t opf = io_opf(p->operation);
 	sector_t sector = p->sector;
 	struct bio *bio = NULL;
@@ -99,11 +108,10 @@ static u64 io_submit_bios(struct blkback_ring *ring,
 		}
 		sector += nr;
 	}
-	if (!bio)		/* a flush without data: no sector */
-		bio = io_bio_alloc(p, bdev, opf, 0, 0);
+	if (!bio)		/* a flush without data: no sector, no FUA */
+		bio = io_bio_alloc(p, bdev, opf & ~REQ_FUA, 0, 0);
 	submit_bio(bio);
 	io_pending_put(p);
-	return sector - p->sector;
 }
 
 static void io_account(struct blkback_stats *stats, u8 operation, u64 nr)
@@ -114,7 +122,9 @@ static void io_account(struct blkback_stats *stats, u8 operation, u64 nr)
 		atomic64_add(nr, &stats->rd_sect);
 		return;
 	case BLKIF_OP_FLUSH_DISKCACHE:
-		atomic64_inc(&stats->f_req);
+	case BLKIF_OP_WRITE_BARRIER:
+		atomic64_inc(operation == BLKIF_OP_FLUSH_DISKCACHE ?
+			     &stats->f_req : &stats->br_req);
 		if (!nr)
 			return;
 		fallthrough;
@@ -131,15 +141,25 @@ static void io_pending_free(struct blkback_ring *ring,
 	ring->inflight--;
 }
 
+static u64 io_data_sectors(const struct blkback_pending *p)
+{
+	u64 total = 0;
+	unsigned int i;
+
+	for (i = 0; i < p->nr_segs; i++)
+		total += p->segs[i].last_sect - p->segs[i].first_sect + 1;
+	return total;
+}
+
 /*
- * Takes a pool entry for a validated read, write or flush whose segments
- * are in the ring's scratch array, and maps its grants: everything but
- * the I/O, which blkback_issue_rw() starts, now or after reordering.
- * Returns the entry, else ERR_PTR(-errno) with nothing left mapped: answer
- * the request as failed.
+ * Takes a pool entry for a validated request - a discard, or a read,
+ * write, flush or barrier whose segments are in the ring's scratch array -
+ * and maps its grants: everything but the I/O, which blkback_issue()
+ * starts, now or after reordering.  Returns the entry, else
+ * ERR_PTR(-errno) with nothing left mapped: answer the request as failed.
  */
-struct blkback_pending *blkback_prepare_rw(struct blkback_ring *ring,
-					   const struct blkback_request *req)
+struct blkback_pending *blkback_prepare(struct blkback_ring *ring,
+					const struct blkback_request *req)
 {
 	struct blkback_dev *be = ring->be;
 	struct blkback_pending *p;
@@ -154,9 +174,13 @@ struct blkback_pending *blkback_prepare_rw(struct blkback_ring *ring,
 	p->operation = req->operation;
 	p->sector = req->sector;
 	p->nr_segs = req->nr_segs;
+	p->secure = req->secure;
+	p->dispatched = false;
 	p->status = BLK_STS_OK;
 	/* The scratch array is the next request's: keep our own copy. */
 	memcpy(p->segs, ring->segs, p->nr_segs * sizeof(*p->segs));
+	p->nr_sectors = req->operation == BLKIF_OP_DISCARD ?
+			req->nr_sectors : io_data_sectors(p);
 	for (i = 0; i < p->nr_segs; i++)
 		p->maps[i].ref = p->segs[i].gref;
 	/* A write to the disk only reads the frontend's pages. */
@@ -173,50 +197,69 @@ struct blkback_pending *blkback_prepare_rw(struct blkback_ring *ring,
 	return p;
 }
 
-/* Starts the I/O of a prepared entry; it is answered when that ends. */
-void blkback_issue_rw(struct blkback_ring *ring, struct blkback_pending *p)
-{
-	io_account(&ring->be->stats, p->operation, io_submit_bios(ring, p));
-}
-
 /*
- * Starts a validated read, write or flush at once.  Returns 0 if it is
- * under way, else -errno: answer it as failed.
+ * A discard as bios ending like a request's.  A secure erase has no such
+ * interface in this kernel and waits for the device: rare, and Linux's own
+ * backend waits for every discard.
  */
-int blkback_submit_rw(struct blkback_ring *ring,
-		      const struct blkback_request *req)
+static void io_submit_discard(struct blkback_dev *be,
+			      struct blkback_pending *p)
 {
-	struct blkback_pending *p = blkback_prepare_rw(ring, req);
-
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	blkback_issue_rw(ring, p);
-	return 0;
-}
-
-/* Discards wait for the device: rare, and Linux's own backend does so. */
-s16 blkback_discard(struct blkback_ring *ring,
-		    const struct blkback_request *req)
-{
-	struct blkback_dev *be = ring->be;
+	struct bio *bio = NULL;
 	int err;
 
 	atomic64_inc(&be->stats.ds_req);
-	if (req->secure && be->discard_secure)
-		err = blkdev_issue_secure_erase(be->bdev, req->sector,
-						req->nr_sectors, GFP_NOIO);
-	else
-		err = blkdev_issue_discard(be->bdev, req->sector,
-					   req->nr_sectors, GFP_NOIO);
-	if (err == -EOPNOTSUPP)
-		return BLKIF_RSP_EOPNOTSUPP;
-	if (err) {
-		dev_warn_ratelimited(&be->xdev->dev,
-				     "queue %u: discard failed (%d)\n",
-				     ring->index, err);
-		return BLKIF_RSP_ERROR;
+	atomic_set(&p->bios_left, 1);
+	if (p->secure && be->discard_secure) {
+		err = blkdev_issue_secure_erase(be->bdev, p->sector,
+						p->nr_sectors, GFP_NOIO);
+	} else {
+		err = __blkdev_issue_discard(be->bdev, p->sector,
+					     p->nr_sectors, GFP_NOIO, &bio);
+		if (!err && bio) {
+			/* The last of the chain: it ends after all the others. */
+			bio->bi_private = p;
+			bio->bi_end_io = io_bio_end;
+			atomic_inc(&p->bios_left);
+			submit_bio(bio);
+		}
 	}
-	return BLKIF_RSP_OKAY;
+	if (err)
+		p->status = err == -EOPNOTSUPP ? BLK_STS_NOTSUPP :
+						 errno_to_blk_status(err);
+	io_pending_put(p);
+}
+
+/*
+ * Starts the I/O of a prepared entry; its ring's thread answers it when
+ * that ends.  Counted before it starts: afterwards @p and its device may
+ * be gone.
+ */
+void blkback_issue(struct blkback_pending *p)
+{
+	struct blkback_dev *be = p->ring->be;
+
+	if (p->operation == BLKIF_OP_DISCARD) {
+		io_submit_discard(be, p);
+		return;
+	}
+	io_account(&be->stats, p->operation, p->nr_sectors);
+	io_submit_bios(be->bdev, p);
+}
+
+/*
+ * Starts a validated request at once.  Returns 0 if it is under way, else
+ * -errno: answer it as failed.
+ */
+int blkback_submit(struct blkback_ring *ring,
+		   const struct blkback_request *req)
+{
+	struct blkback_pending *p = blkback_prepare(ring, req);
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	blkback_issue(p);
+	return 0;
 }
 
 static s16 io_status(struct blkback_ring *ring, struct blkback_pending *p)
@@ -237,6 +280,13 @@ void blkback_wait_complete(struct blkback_ring *ring)
 	wait_event_idle_timeout(ring->wq, !list_empty(&ring->done),
 				blkback_busy_timeout(ring));
 	blkback_complete(ring);
+}
+
+/* Waits until every request of the ring has ended and is answered. */
+void blkback_wait_idle(struct blkback_ring *ring)
+{
+	while (ring->inflight)
+		blkback_wait_complete(ring);
 }
 
 /*

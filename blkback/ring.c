@@ -205,11 +205,12 @@ static s16 ring_check(struct blkback_ring *ring,
 	case BLKIF_OP_WRITE:
 		break;
 	case BLKIF_OP_FLUSH_DISKCACHE:
+	case BLKIF_OP_WRITE_BARRIER:
 		min_segs = 0;	/* a pure flush; with data, a flushed write */
 		break;
 	case BLKIF_OP_DISCARD:
 		return ring_check_discard(ring, req);
-	default:		/* barriers included: not advertised */
+	default:
 		return BLKIF_RSP_EOPNOTSUPP;
 	}
 	if (req->nr_segs < min_segs || req->nr_segs > max_segs)
@@ -224,12 +225,32 @@ static s16 ring_check(struct blkback_ring *ring,
 }
 
 /*
+ * A barrier orders: whatever the frontend queued before it has ended
+ * before it starts, and it has ended before anything queued after it
+ * starts.  (With reordering on, the dispatcher sees to that, sched.c.)
+ * Sleeping flushes the caller's plug, so the waits see the I/O started.
+ */
+static int ring_submit_barrier(struct blkback_ring *ring,
+			       const struct blkback_request *req)
+{
+	int err;
+
+	blkback_wait_idle(ring);
+	ring_push(ring);	/* what ended need not wait for the barrier */
+	err = blkback_submit(ring, req);
+	if (!err)
+		blkback_wait_idle(ring);
+	return err;
+}
+
+/*
  * Takes the next request; it is answered now or when its I/O ends.  With
- * @reorder, a valid one joins the batch instead of starting at once.
+ * @reorder, a valid one is staged for the disk's dispatcher instead.
  */
 static void ring_take(struct blkback_ring *ring, bool reorder)
 {
 	struct blkback_request req;
+	int err;
 	s16 status;
 
 	ring_copy_request(ring, ring->back.req_cons++, &req);
@@ -241,17 +262,13 @@ static void ring_take(struct blkback_ring *ring, bool reorder)
 				     req.sector);
 	if (status != BLKIF_RSP_OKAY)
 		goto respond;
-	if (reorder) {
-		if (!blkback_batch_add(ring, &req))
-			return;
-		status = BLKIF_RSP_ERROR;
-		goto respond;
-	}
-	if (req.operation == BLKIF_OP_DISCARD) {
-		status = blkback_discard(ring, &req);
-		goto respond;
-	}
-	if (!blkback_submit_rw(ring, &req))
+	if (reorder)
+		err = blkback_sched_add(ring, &req);
+	else if (req.operation == BLKIF_OP_WRITE_BARRIER)
+		err = ring_submit_barrier(ring, &req);
+	else
+		err = blkback_submit(ring, &req);
+	if (!err)
 		return;
 	status = BLKIF_RSP_ERROR;
 respond:
@@ -280,8 +297,8 @@ static void ring_broken(struct blkback_ring *ring)
  * Takes at most BLKBACK_BATCH requests.  In-flight requests never exceed
  * the pool: each one holds a ring slot until it is answered, and the
  * index check refuses requests beyond the slots that are free.  With
- * reordering on, they are issued together once taken (sched.c), which
- * plugs on its own; else each as it comes, under one plug.
+ * reordering on, they are staged and the disk's dispatcher is woken once
+ * (sched.c); else each is issued as it comes, under a plug of its own.
  */
 static void ring_intake(struct blkback_ring *ring)
 {
@@ -289,6 +306,12 @@ static void ring_intake(struct blkback_ring *ring)
 	unsigned int budget = BLKBACK_BATCH, n;
 	struct blk_plug plug;
 	int avail = 0;
+
+	/* A fence staged now must come after what was issued directly. */
+	if (reorder != ring->reordering) {
+		blkback_wait_idle(ring);
+		ring->reordering = reorder;
+	}
 
 	while (budget) {
 		avail = splitio_back_final_check_for_requests(&ring->back);
@@ -313,7 +336,7 @@ static void ring_intake(struct blkback_ring *ring)
 		}
 	}
 	if (reorder)
-		blkback_batch_issue(ring);
+		blkback_sched_kick(ring->be);
 	if (avail < 0)
 		ring_broken(ring);
 }
@@ -328,9 +351,7 @@ static bool ring_has_work(struct blkback_ring *ring)
 /* Waits out the I/O in flight so that its grants are unmapped. */
 static void ring_drain(struct blkback_ring *ring)
 {
-	while (ring->inflight) {
-		blkback_wait_complete(ring);
-	}
+	blkback_wait_idle(ring);
 	ring_push(ring);
 }
 

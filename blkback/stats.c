@@ -4,12 +4,15 @@
  * /sys/bus/xen-backend/devices/vbd-<domid>-<devid>/statistics/, and the
  * device's reordering switch next to it, vbd-<domid>-<devid>/reorder.
  *
- * statistics/reorder_* sum what reordering did over its batches:
- * reorder_batches, reorder_requests (in them), reorder_reordered (issued
- * at another position than their arrival), reorder_merges (issued
- * adjacent to the request before, in one I/O), reorder_seek_before and
- * reorder_seek_after (sum of the sector jumps in arrival order and in
- * issue order).  They stay 0 while reordering is off.
+ * statistics/reorder_* sum what reordering did over the rounds of the
+ * device's disk - shared with every other device on the same disk, as
+ * their requests are ordered together: reorder_batches (rounds),
+ * reorder_requests (in them), reorder_reordered (issued at another
+ * position than their arrival), reorder_merges (issued adjacent to the
+ * request before, in one I/O), reorder_seek_before and reorder_seek_after
+ * (sum of the sector jumps in arrival order and in issue order).  They
+ * read 0 until the backing device is open, and stay 0 while no device on
+ * the disk reorders.
  */
 #include <linux/device.h>
 #include <linux/sysfs.h>
@@ -29,6 +32,7 @@ static DEVICE_ATTR_RO(name)
 BLKBACK_STAT(rd_req);
 BLKBACK_STAT(wr_req);
 BLKBACK_STAT(f_req);
+BLKBACK_STAT(br_req);
 BLKBACK_STAT(ds_req);
 BLKBACK_STAT(rd_sect);
 BLKBACK_STAT(wr_sect);
@@ -39,8 +43,10 @@ static ssize_t name##_show(struct device *dev,				\
 			   struct device_attribute *attr, char *buf)	\
 {									\
 	struct blkback_dev *be = dev_get_drvdata(dev);			\
+	struct blkback_disk *disk = READ_ONCE(be->disk);		\
 									\
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&be->stats.field)); \
+	return sysfs_emit(buf, "%lld\n",					\
+			  disk ? atomic64_read(&disk->field) : 0);	\
 }									\
 static DEVICE_ATTR_RO(name)
 
@@ -55,6 +61,7 @@ static struct attribute *blkback_stats_attrs[] = {
 	&dev_attr_rd_req.attr,
 	&dev_attr_wr_req.attr,
 	&dev_attr_f_req.attr,
+	&dev_attr_br_req.attr,
 	&dev_attr_ds_req.attr,
 	&dev_attr_rd_sect.attr,
 	&dev_attr_wr_sect.attr,

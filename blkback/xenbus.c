@@ -18,6 +18,16 @@
 
 #include "blkback/common.h"
 
+/*
+ * With this off, frontends are offered only barriers: Linux's blkfront
+ * (and ours) then send their flushes and FUA writes as WRITE_BARRIER.
+ * For trying the barrier path; devices connected from now on.
+ */
+static bool blkback_flush_cache = true;
+module_param_named(feature_flush_cache, blkback_flush_cache, bool, 0644);
+MODULE_PARM_DESC(feature_flush_cache,
+		 "Offer feature-flush-cache besides feature-barrier (default: on)");
+
 /* Keys the frontend reads before it sets up its rings. */
 static int blkback_write_ring_features(struct blkback_dev *be)
 {
@@ -41,7 +51,8 @@ static int blkback_write_disk_keys(struct xenbus_device *dev,
 {
 	struct blkback_dev *be = arg;
 	struct block_device *bdev = be->bdev;
-	struct blkback_key keys[9];
+	bool cache = bdev_write_cache(bdev);
+	struct blkback_key keys[10];
 	unsigned int i, n = 0;
 	int err;
 
@@ -52,8 +63,10 @@ static int blkback_write_disk_keys(struct xenbus_device *dev,
 		bdev_logical_block_size(bdev) };
 	keys[n++] = (struct blkback_key){ "physical-sector-size",
 		bdev_physical_block_size(bdev) };
-	keys[n++] = (struct blkback_key){ "feature-flush-cache",
-		bdev_write_cache(bdev) };
+	/* Either orders and flushes: worth using only with a write cache. */
+	keys[n++] = (struct blkback_key){ "feature-barrier", cache };
+	if (READ_ONCE(blkback_flush_cache))
+		keys[n++] = (struct blkback_key){ "feature-flush-cache", cache };
 	if (be->discard) {
 		keys[n++] = (struct blkback_key){ "feature-discard", 1 };
 		keys[n++] = (struct blkback_key){ "discard-granularity",
@@ -116,6 +129,7 @@ static int blkback_open(struct blkback_dev *be, dev_t devt)
 {
 	struct xenbus_device *dev = be->xdev;
 	struct block_device *bdev;
+	struct blkback_disk *disk;
 	char *mode, *params;
 	int err = 0;
 
@@ -143,6 +157,14 @@ static int blkback_open(struct blkback_dev *be, dev_t devt)
 				 MAJOR(devt), MINOR(devt));
 		return PTR_ERR(bdev);
 	}
+	disk = blkback_disk_get(bdev);
+	if (IS_ERR(disk)) {
+		blkdev_put(bdev, be->mode);
+		xenbus_dev_fatal(dev, PTR_ERR(disk),
+				 "setting up the disk's dispatcher");
+		return PTR_ERR(disk);
+	}
+	be->disk = disk;
 	be->bdev = bdev;
 	be->devt = devt;
 	be->readonly = !(be->mode & FMODE_WRITE) || bdev_read_only(bdev);
@@ -281,8 +303,11 @@ static void blkback_teardown(struct xenbus_device *dev)
 	unregister_xenbus_watch(&be->pdev_watch);
 	kfree(be->pdev_watch.node);
 	blkback_rings_disconnect(be);
-	blkback_close(be);
+	/* The statistics read the disk's counters; the disk, the device. */
 	blkback_stats_remove(be);
+	if (be->disk)
+		blkback_disk_put(be->disk);
+	blkback_close(be);
 	dev_set_drvdata(&dev->dev, NULL);
 	kfree(be);
 }

@@ -13,9 +13,16 @@
 #   store holds every record up to the last one printed, then that the
 #   backend released every grant, mapping and event channel.
 #
+# - barrier=1: the backend offers barriers only (its feature_flush_cache
+#   parameter off), so the frontend's flushes and FUA writes arrive as
+#   WRITE_BARRIER, and the log's records are written with O_SYNC (a FUA
+#   write) instead of a write then fsync; the backend must have seen
+#   barriers and no flush.
+#
 # Parameters: disk_size= (512M), memory= (guest MiB, 384), guest_timeout=
 # (s for the verify part, 600), wal_records= (records seen before the
-# destroy, 30); share=1 runs the two-guest check below instead.
+# destroy, 30), barrier= (0); share=1 runs the two-guest check below
+# instead.
 
 WAL_AT_MIB=220		# past the verified jobs' regions (lab_verify_jobs)
 NOISE_AT_MIB=256
@@ -28,6 +35,8 @@ scenario_dom0() {
 	lab_use_backends || return 1
 	lab_run sh -c 'echo 1 >/sys/module/splitio_blkback/parameters/reorder' ||
 		{ lab_fail "cannot switch reordering on"; return 1; }
+	[ "${barrier:-0}" = 1 ] &&
+		echo 0 >/sys/module/splitio_blkback/parameters/feature_flush_cache
 	if [ "${share:-0}" = 1 ]; then
 		share_dom0
 	else
@@ -35,6 +44,7 @@ scenario_dom0() {
 	fi
 	rc=$?
 	echo 0 >/sys/module/splitio_blkback/parameters/reorder
+	echo 1 >/sys/module/splitio_blkback/parameters/feature_flush_cache
 	return $rc
 }
 
@@ -65,6 +75,9 @@ wal_last() { console | sed -n 's/^WAL-DONE \([0-9][0-9]*\)$/\1/p' | tail -n 1; }
 
 wal_reached() { [ "$(wal_last)" -ge "$1" ] 2>/dev/null; }
 
+# The log got that far, or the guest gave up: it exits only on a failure.
+wal_ended() { wal_reached "$1" || lab_guest_exited g1; }
+
 # The guest verifies first, then logs; it only exits if something failed.
 wait_for_wal() {
 	local limit=${guest_timeout:-600}
@@ -74,7 +87,8 @@ wait_for_wal() {
 		console | tail -n 30 | sed 's/^/    /'
 		return 1
 	fi
-	if ! lab_wait_for 300 wal_reached "${wal_records:-30}"; then
+	lab_wait_for 300 wal_ended "${wal_records:-30}"
+	if ! wal_reached "${wal_records:-30}"; then
 		lab_fail "the guest did not log ${wal_records:-30} records within 300 s; console tail:"
 		console | tail -n 30 | sed 's/^/    /'
 		return 1
@@ -93,14 +107,22 @@ check_counters() {
 		lab_result_metric "reorder_$name" "$value" count
 	done
 	lab_result_metric flushes "$(cat "$dir/statistics/f_req")" count
+	lab_result_metric barriers "$(cat "$dir/statistics/br_req")" count
 	[ "$(lab_metric_value reorder_batches)" -gt 0 ] ||
 		lab_fail "no batch was reordered"
 	[ "$(lab_metric_value reorder_reordered)" -gt 0 ] ||
 		lab_fail "no request was issued out of arrival order"
 	[ "$(lab_metric_value reorder_seek_after)" -le "$(lab_metric_value reorder_seek_before)" ] ||
 		lab_fail "ordering made the disk seek further"
-	[ "$(lab_metric_value flushes)" -gt 0 ] ||
-		lab_fail "the backend saw no flush"
+	if [ "${barrier:-0}" = 1 ]; then
+		[ "$(lab_metric_value barriers)" -gt 0 ] ||
+			lab_fail "the backend saw no barrier"
+		[ "$(lab_metric_value flushes)" = 0 ] ||
+			lab_fail "the backend saw flushes it did not offer"
+	else
+		[ "$(lab_metric_value flushes)" -gt 0 ] ||
+			lab_fail "the backend saw no flush"
+	fi
 }
 
 # The log's end as the guest last reported it, before it is gone.
@@ -166,17 +188,29 @@ guest_wal_record() {
 	head -c $((WAL_BLOCK - 13)) /dev/zero >>/tmp/record
 }
 
+# Record $1 to the disk, seen complete only once it is stable: a write then
+# a flush, or with barrier=1 one O_SYNC write (a FUA write; busybox's dd
+# has no oflag=dsync, fio writes the header over the whole block).
+guest_wal_write() {
+	local at=$((WAL_AT_MIB * 1048576 + $1 * WAL_BLOCK))
+	if [ "${barrier:-0}" = 1 ]; then
+		fio --name=wal --filename=/dev/xvda --ioengine=psync --direct=1 --sync=1 \
+			--rw=write --bs=$WAL_BLOCK --size=$WAL_BLOCK --offset=$at \
+			--buffer_pattern="\"$(printf 'WAL %08d' "$1")\"" --output=/dev/null
+		return
+	fi
+	guest_wal_record "$1"
+	dd if=/tmp/record of=/dev/xvda bs=$WAL_BLOCK count=1 seek=$((at / WAL_BLOCK)) \
+		oflag=direct conv=fsync,notrunc 2>/dev/null
+}
+
 guest_wal() {
 	local i=1
 	fio --name=noise --filename=/dev/xvda --direct=1 --ioengine=libaio \
 		--offset=${NOISE_AT_MIB}M --size=64M --rw=randrw --bs=4k --iodepth=32 \
 		--time_based --runtime=3600 --eta=never --output=/dev/null &
 	while :; do
-		guest_wal_record "$i"
-		dd if=/tmp/record of=/dev/xvda bs=$WAL_BLOCK count=1 \
-			seek=$(((WAL_AT_MIB << 20) / WAL_BLOCK + i)) \
-			oflag=direct conv=fsync,notrunc 2>/dev/null ||
-			{ echo "record $i: write failed"; return 1; }
+		guest_wal_write "$i" || { echo "record $i: write failed"; return 1; }
 		echo "WAL-DONE $i"
 		i=$((i + 1))
 	done
@@ -200,22 +234,15 @@ wal_guest() {
 	guest_wal
 }
 
-# share=1 (not lab-verified yet: its first run gave the guests too little
-# memory, fixed since): two guests, each on its own partition of one loop device, so
-# that both queue on the same disk.  They run the same random read/write
-# job for share_seconds (30), started together on the wall clock, and
-# must both make progress: the busier one does at most share_ratio (3)
-# times the I/O of the other.
+# share=1: two guests, each on its own partition of one loop device, so
+# that both queue on the same disk and one dispatcher orders them both.
+# They run the same random read/write job for share_seconds (30), started
+# together on the wall clock, and must both make progress: the busier one
+# does at most share_ratio (2) times the I/O of the other.
 share_dom0() {
 	local disk ok
-	truncate -s 512M /tmp/reorder-share.img
-	# Two 240 MiB partitions, one after the other.
-	printf 'o\nn\np\n1\n2048\n+240M\nn\np\n2\n493568\n+240M\nw\n' |
-		fdisk /tmp/reorder-share.img >"$RESULTS/fdisk.log" 2>&1
-	disk=$(losetup -f) && losetup -P "$disk" /tmp/reorder-share.img ||
-		{ lab_fail "no loop device"; return 1; }
-	lab_wait_for 10 test -b "${disk}p2" ||
-		{ lab_fail "no partitions on $disk"; losetup -d "$disk"; return 1; }
+	disk=$(lab_shared_disk reorder-share 256) ||
+		{ lab_fail "no shared disk with two partitions"; return 1; }
 	# Both guests boot at once; they start their jobs at this time.
 	SCENARIO_ARGS="$SCENARIO_ARGS start_at=$(($(date +%s) + ${share_boot:-200}))"
 	if lab_guest_start g1 "disk=${disk}p1" "memory=${memory:-384}" &&
@@ -235,7 +262,7 @@ share_dom0() {
 share_ios() { sed -n "s/^@@METRIC share_ios \([0-9]*\) .*/\1/p" "$RESULTS/guest-$1.log" | tail -n 1; }
 
 check_share() {
-	local a b ratio=${share_ratio:-3}
+	local a b ratio=${share_ratio:-2}
 	a=$(share_ios g1)
 	b=$(share_ios g2)
 	lab_result_metric share_ios_g1 "$a" ios
@@ -247,15 +274,5 @@ check_share() {
 }
 
 share_guest() {
-	local json=$LAB_OUT/fio-share.json
-	lab_run modprobe "$(lab_driver_module "${blk_front:-$FRONT}" blkfront)" || return 1
-	lab_wait_for 30 test -b /dev/xvda || { echo "no /dev/xvda after 30 s"; return 1; }
-	[ "$(date +%s)" -lt "$start_at" ] ||
-		{ echo "booted after the common start time"; return 1; }
-	while [ "$(date +%s)" -lt "$start_at" ]; do sleep 1; done
-	lab_fio share /dev/xvda --size=200M --rw=randrw --bs=4k --iodepth=16 \
-		--time_based --runtime="${share_seconds:-30}" || return 1
-	# Every I/O done, summed over fio's read, write and trim sections.
-	lab_metric share_ios "$(sed -n 's/.*"total_ios" : \([0-9]*\).*/\1/p' "$json" |
-		awk '{ s += $1 } END { print s }')" ios
+	lab_shared_disk_job share randrw "${share_seconds:-30}"
 }

@@ -55,6 +55,22 @@ lab_disk() {
 	dev=$(losetup -f) && losetup "$dev" "/tmp/$name.img" && echo "$dev"
 }
 
+# A disk two guests share, each on a partition of its own: a file of $2
+# MiB on a loop device, partitions p1 and p2 of equal size one after the
+# other; prints the device.  Written with zeros, not sparse, so that no
+# guest or run pays for Dom0 allocating its pages.
+lab_shared_disk() {
+	local name=$1 mib=$2
+	local half=$(( ($2 - 2) / 2 )) dev
+	dd if=/dev/zero of="/tmp/$name.img" bs=1M count="$mib" 2>/dev/null || return 1
+	printf 'o\nn\np\n1\n2048\n+%dM\nn\np\n2\n%d\n+%dM\nw\n' \
+		"$half" $((2048 + half * 2048)) "$half" |
+		fdisk "/tmp/$name.img" >"$RESULTS/fdisk-$name.log" 2>&1
+	dev=$(losetup -f) && losetup -P "$dev" "/tmp/$name.img" || return 1
+	lab_wait_for 10 test -b "${dev}p2" || { losetup -d "$dev"; return 1; }
+	echo "$dev"
+}
+
 # Start a guest.  Options: disk=DEV and rodisk=DEV (read-only), repeatable:
 # the guest sees them as xvda, xvdb, ... in the order given; net=N
 # (the guest's subnet number: it is 10.N.0.2, Dom0's vif end 10.N.0.1),
@@ -68,7 +84,7 @@ lab_guest_start() {
 	local name=$1
 	local cfg="/tmp/$name.cfg" disks="" vifs="" memory=512 vcpus=1 net="" access
 	local vif_extra="" script
-	local args="splitio.scenario=$SCENARIO splitio.front=$FRONT"
+	local args="splitio.scenario=$SCENARIO splitio.front=$FRONT splitio.name=$1"
 	local letters="a b c d" letter opt
 	shift
 	for opt in "$@"; do

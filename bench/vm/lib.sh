@@ -111,6 +111,24 @@ lab_fio_workloads() {
 	done
 }
 
+# The job of guests on one shared disk (lab_shared_disk): 4 KiB random
+# I/O ($2: fio's rw) at QD16 over 100 MiB of xvda for $3 s, started at the
+# wall-clock second start_at (a parameter Dom0 adds) so that all of them
+# run at once.  fio's report is fio-$1.json; metric $1_ios, the I/Os done.
+lab_shared_disk_job() {
+	local label=$1 rw=$2 seconds=$3
+	lab_run modprobe "$(lab_driver_module "${blk_front:-$FRONT}" blkfront)" || return 1
+	lab_wait_for 30 test -b /dev/xvda || { echo "no /dev/xvda after 30 s"; return 1; }
+	[ "$(date +%s)" -lt "${start_at:-0}" ] ||
+		{ echo "booted after the common start time"; return 1; }
+	while [ "$(date +%s)" -lt "$start_at" ]; do sleep 1; done
+	lab_fio "$label" /dev/xvda --size=100M --rw="$rw" --bs=4k --iodepth=16 \
+		--time_based --runtime="$seconds" || return 1
+	# Summed over fio's read, write and trim parts.
+	lab_metric "${label}_ios" "$(sed -n 's/.*"total_ios" : \([0-9]*\).*/\1/p' \
+		"$LAB_OUT/fio-$label.json" | awk '{ s += $1 } END { print s + 0 }')" ios
+}
+
 # iperf3 as a client, its JSON report kept as iperf3-LABEL.json.  With -J
 # iperf3 exits 0 even when it could not connect: the report tells.
 lab_iperf3() {
