@@ -36,7 +36,7 @@ scenario_dom0() {
 	for g in $(seq 1 "$guests"); do
 		lab_guest_start "g$g" "disk=${disk}p$g" memory=384 || { rc=1; break; }
 	done
-	[ "$rc" = 0 ] && read_counters
+	[ "$rc" = 0 ] && read_counters "$guests"
 	for g in $(seq 1 "$guests"); do
 		lab_guest_wait "g$g" "${guest_timeout:-600}"
 		lab_guest_collect "g$g" || rc=1
@@ -72,12 +72,16 @@ trace_stop() {
 	kill "$(cat /tmp/reorderbench.tracer)" 2>/dev/null
 }
 
-# The counters of ours, while the devices are still there: one disk, so
-# every device shows the same ones.
+# The counters of ours, while the devices are still there: once every
+# guest has said its job is done, as each waits a little before it goes.
+# One disk, so every device shows the same ones.
 read_counters() {
-	local dir name
+	local dir name g
 	[ "${blk_back:-$BACK}" = ours ] && [ "${reorder:-0}" = 1 ] || return 0
-	lab_wait_for 600 sh -c "grep -q '^@@BENCH-DONE' '$CONSOLE_DIR/guest-g1.log'" || return 0
+	for g in $(seq 1 "$1"); do
+		lab_wait_for 600 grep -q '^@@BENCH-DONE' "$CONSOLE_DIR/guest-g$g.log" ||
+			return 0
+	done
 	dir=$(ls -d /sys/bus/xen-backend/devices/vbd-"$(xl domid g1)"-* | head -n 1)
 	for name in batches seek_before seek_after; do
 		lab_result_metric "reorder_$name" "$(cat "$dir/statistics/reorder_$name")" count
@@ -106,4 +110,5 @@ report() {
 scenario_guest() {
 	lab_shared_disk_job "$GUEST_NAME" randwrite "${runtime:-20}" || return 1
 	echo "@@BENCH-DONE"
+	sleep 10	# for Dom0 to read the counters: read_counters
 }
