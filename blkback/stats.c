@@ -81,8 +81,9 @@ static const struct attribute_group blkback_stats_group = {
 };
 
 /*
- * reorder: 1 or 0, read and written.  Taken at the start of each intake,
- * so a change applies from the next batch on; a batch never spans one.
+ * reorder: 1 or 0, read and written.  Each ring takes it at the start of
+ * an intake, having first waited for its requests issued the other way
+ * (ring.c), so the two ways never mix.
  */
 static ssize_t reorder_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
