@@ -12,11 +12,14 @@
  * What splitio currently holds from Xen, each read-only in
  * /sys/module/splitio_core/parameters/ so tests can compare before/after:
  * peer grants mapped by backends, grant references owned by frontends,
- * and event channels bound to an IRQ by either end.
+ * event channels bound to an IRQ by either end, and (page flipping)
+ * pages left without a machine frame.
  */
 extern atomic_t splitio_grants_mapped;
 extern atomic_t splitio_grefs_held;
 extern atomic_t splitio_evtchns_bound;
+/* Our pages whose machine frame was given away and not yet replaced. */
+extern atomic_t splitio_frames_detached;
 
 void splitio_counters_report_leaks(void);
 

@@ -64,6 +64,23 @@ int splitio_granted_ring_setup(struct xenbus_device *dev,
 			       unsigned int nr_pages);
 void splitio_granted_ring_teardown(struct splitio_granted_ring *ring);
 
+/* ---- Page flipping: transfer grants (grant/transfer.c) ---- */
+
+/* A frontend's second mapping of its own v1 grant table. */
+struct splitio_transfer_table {
+	struct grant_entry_v1 *entries;	/* NULL: not mapped */
+	unsigned int nr_entries;
+	struct page *spare;		/* what the vmap was made of */
+};
+
+int splitio_transfer_table_map(struct splitio_transfer_table *t);
+void splitio_transfer_table_unmap(struct splitio_transfer_table *t);
+int splitio_transfer_offer(struct splitio_transfer_table *t, grant_ref_t ref,
+			   domid_t domid, unsigned long pfn);
+int splitio_transfer_end(struct splitio_transfer_table *t, grant_ref_t ref,
+			 xen_pfn_t *mfn);
+int splitio_grant_transfer(xen_pfn_t mfn, domid_t domid, grant_ref_t ref);
+
 /* ---- Backend: batched map, unmap and copy (grant/batch.c) ---- */
 
 /* One peer grant to map; page is non-NULL exactly while it is mapped. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * hv.h - the hypervisor interface every splitio driver talks through:
- * XenStore access, XenbusState changes and event channels.
+ * XenStore access, XenbusState changes, event channels, and the machine
+ * frames under our pages (page flipping).
  *
  * Driver registration is deliberately not wrapped: xenbus_register_frontend()
  * and xenbus_register_backend() are macros that record THIS_MODULE and
@@ -55,6 +56,14 @@ struct splitio_xs_field {
 int splitio_xs_gather(struct xenbus_device *dev, const char *dir,
 		      const struct splitio_xs_field *fields,
 		      unsigned int nr_fields);
+
+/* ---- Machine frames under our pages, for page flipping (hv/frames.c) ---- */
+
+bool splitio_frames_usable(void);
+int splitio_frame_detach(struct page *page, xen_pfn_t *mfn);
+int splitio_frame_attach(struct page *page, xen_pfn_t mfn);
+int splitio_frame_release(xen_pfn_t mfn);
+int splitio_frame_populate(struct page *page);
 
 /* ---- XenbusState (hv/state.c) ---- */
 

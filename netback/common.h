@@ -4,7 +4,8 @@
  * per guest interface), its queues (a TX and an RX ring each, their event
  * channels, a NAPI context and an RX thread), the statistics, and the
  * functions the XenBus side (xenbus.c, connect.c), the net_device
- * (interface.c) and the two data paths (tx.c, rx.c) call in each other.
+ * (interface.c) and the two data paths (tx.c, rx.c, with the flip RX mode
+ * in flip.c) call in each other.
  *
  * Directions are the guest's: "tx" is what the guest transmits (its TX
  * ring, our NAPI poll, netif_receive_skb), "rx" is what the guest receives
@@ -97,6 +98,7 @@ struct netback_rx_stats {
 	u64_stats_t drop_copy_error;
 	u64_stats_t drop_stalled;
 	u64_stats_t drop_too_big;
+	u64_stats_t drop_transfer_error;
 };
 
 struct netback_xmit_stats {
@@ -118,6 +120,15 @@ struct netback_copy_batch {
 	u8 slot[NETBACK_COPY_BATCH];
 	unsigned int nr;
 	unsigned long failed;	/* bit n: a copy of slot n failed */
+};
+
+/* One packet on its way into the guest's posted buffers (rx.c). */
+struct netback_rx_packet {
+	struct netback_queue *q;
+	struct xen_netif_rx_request reqs[NETBACK_RX_MAX_SLOTS];
+	unsigned int nr_data;	/* data slots */
+	bool gso;		/* ring slot 1 carries the GSO extra info */
+	unsigned long failed;	/* bit n: data slot n could not be filled */
 };
 
 static_assert(NETBACK_RX_MAX_SLOTS <= BITS_PER_LONG);
@@ -155,6 +166,9 @@ struct netback_queue {
 	bool rx_stalled;
 	unsigned int rx_needed;		/* free requests the head packet needs */
 	struct netback_copy_batch rx_copy;
+	/* Flip mode (flip.c): a page per data slot; bit n: page n frameless. */
+	struct page *flip_pages[NETBACK_RX_MAX_SLOTS];
+	unsigned long flip_frameless;
 };
 
 /* What the frontend wrote it can do. */
@@ -186,6 +200,7 @@ struct netback_vif {
 	/* Set while queues exist; read by ndo_start_xmit. */
 	bool data_connected;
 	struct netback_frontend_features fe;
+	const struct netback_rx_mode *rx_mode;	/* what the frontend chose */
 	unsigned int nr_queues;
 	struct netback_queue *queues;
 
@@ -199,11 +214,12 @@ struct netback_vif {
 };
 
 /*
- * How a packet reaches the guest's memory.  "copy" (grant copies into
- * buffers the guest posted) is the one strategy so far; page flipping
- * (GNTTABOP_transfer) would be a second.  deliver returns 0 when the skb
- * was sent or dropped (and freed), -EAGAIN when the guest has not posted
- * enough buffers yet (the skb is kept), and -EIO on a protocol error.
+ * How a packet reaches the guest's memory: "copy" (grant copies into
+ * buffers the guest posted) or "flip" (page transfers into the transfer
+ * grants it posted), as the frontend's request-rx-copy chose.  deliver
+ * returns 0 when the skb was sent or dropped (and freed), -EAGAIN when the
+ * guest has not posted enough buffers yet (the skb is kept), and -EIO on a
+ * protocol error.
  */
 struct netback_rx_mode {
 	const char *name;
@@ -211,11 +227,13 @@ struct netback_rx_mode {
 };
 
 extern const struct netback_rx_mode netback_rx_copy_mode;
+extern const struct netback_rx_mode netback_rx_flip_mode;
 
 /* Module parameters (main.c). */
 extern unsigned int netback_max_queues;
 extern unsigned int netback_rx_queue_max;
 extern unsigned int netback_rx_stall_ms;
+extern bool netback_rx_flip;
 
 /* vfr.c */
 u32 netback_vfr_id(domid_t domid, unsigned int handle);
@@ -248,6 +266,23 @@ netdev_tx_t netback_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void netback_rx_forward(struct netback_vif *vif, struct sk_buff *skb);
 int netback_rx_thread(void *arg);
 bool netback_rx_pending(struct netback_queue *q);
+void netback_rx_count(struct netback_queue *q, u64_stats_t *ctr,
+		      unsigned int bytes);
+int netback_rx_take_requests(struct netback_queue *q, struct sk_buff *skb,
+			     struct netback_rx_packet *pkt);
+const struct xen_netif_rx_request *
+netback_rx_data_request(const struct netback_rx_packet *pkt, unsigned int n);
+void netback_rx_respond(struct netback_rx_packet *pkt,
+			const struct sk_buff *skb, u64_stats_t *drop);
+int netback_rx_deliver(struct netback_queue *q, struct sk_buff *skb,
+		       void (*place)(struct netback_rx_packet *pkt,
+				     struct sk_buff *skb),
+		       u64_stats_t *drop);
+
+/* flip.c */
+bool netback_flip_usable(void);
+int netback_flip_alloc(struct netback_queue *q);
+void netback_flip_free(struct netback_queue *q);
 
 /* copy.c */
 int netback_copy_flush(struct netback_copy_batch *batch);

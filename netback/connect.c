@@ -122,6 +122,7 @@ static void netback_queue_disconnect(struct netback_queue *q)
 		q->napi_added = false;
 	}
 	skb_queue_purge(&q->rx_queue);
+	netback_flip_free(q);
 	splitio_peer_ring_unmap(vif->xdev, q->rx_vaddr, 1);
 	q->rx_vaddr = NULL;
 	splitio_peer_ring_unmap(vif->xdev, q->tx_vaddr, 1);
@@ -151,6 +152,11 @@ static int netback_queue_connect(struct netback_vif *vif,
 			       netif_rx_ring_ent_size());
 	if (err)
 		goto err_disconnect;
+	if (vif->rx_mode == &netback_rx_flip_mode) {
+		err = netback_flip_alloc(q);
+		if (err)
+			goto err_disconnect;
+	}
 
 	netif_napi_add_weight(vif->dev, &q->napi, netback_tx_poll,
 			      NETBACK_NAPI_WEIGHT);

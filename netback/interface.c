@@ -75,6 +75,7 @@ static const char *const netback_stat_names[] = {
 	"to_guest_drop_queue_full",
 	"to_guest_drop_filtered",
 	"to_guest_drop_not_connected",
+	"to_guest_drop_transfer_error",
 };
 
 #define NETBACK_NR_STATS	ARRAY_SIZE(netback_stat_names)
@@ -99,6 +100,7 @@ static void netback_queue_stats_read(struct netback_queue_stats *s, u64 *v)
 		v[7] = u64_stats_read(&s->rx.drop_copy_error);
 		v[8] = u64_stats_read(&s->rx.drop_stalled);
 		v[9] = u64_stats_read(&s->rx.drop_too_big);
+		v[13] = u64_stats_read(&s->rx.drop_transfer_error);
 	} while (u64_stats_fetch_retry(&s->rx.syncp, start));
 	do {
 		start = u64_stats_fetch_begin(&s->xmit.syncp);
@@ -124,8 +126,9 @@ static void netback_get_stats64(struct net_device *dev,
 		stats->rx_dropped += v[2] + v[3] + v[4];
 		stats->tx_packets += v[5];
 		stats->tx_bytes += v[6];
-		stats->tx_errors += v[7];
-		stats->tx_dropped += v[7] + v[8] + v[9] + v[10] + v[11] + v[12];
+		stats->tx_errors += v[7] + v[13];
+		stats->tx_dropped += v[7] + v[8] + v[9] + v[10] + v[11] + v[12] +
+				     v[13];
 	}
 	stats->tx_dropped += atomic64_read(&vif->vfr_filtered) +
 			     atomic64_read(&vif->vfr_dropped);

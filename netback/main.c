@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * splitio_netback: Xen paravirtual network backend (io/netif.h), copy
- * mode.  This file holds the module's parameters and module load and
+ * splitio_netback: Xen paravirtual network backend (io/netif.h), with
+ * copy and flip receive modes.  This file holds the module's parameters and module load and
  * unload; xenbus.c drives the XenBus side, tx.c and rx.c the data paths,
  * vfr.c the firewall-router's part in them.
  */
@@ -29,6 +29,11 @@ module_param_named(rx_stall_ms, netback_rx_stall_ms, uint, 0644);
 MODULE_PARM_DESC(rx_stall_ms,
 		 "A guest taking no packet this long loses its carrier and queue");
 
+bool netback_rx_flip = true;
+module_param_named(rx_flip, netback_rx_flip, bool, 0444);
+MODULE_PARM_DESC(rx_flip,
+		 "Offer page flipping (feature-rx-flip) where Xen allows it (PV Dom0)");
+
 static int __init netback_init(void)
 {
 	int ret;
@@ -43,7 +48,7 @@ static int __init netback_init(void)
 	ret = xenbus_register_backend(&netback_driver);
 	if (ret)
 		goto err_vfr;
-	pr_info("RX mode %s\n", netback_rx_copy_mode.name);
+	pr_info("RX modes: copy%s\n", netback_flip_usable() ? ", flip" : "");
 	return 0;
 
 err_vfr:

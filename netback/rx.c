@@ -2,8 +2,9 @@
 /*
  * The guest's receive path: ndo_start_xmit queues packets on their queue's
  * bounded list, and the queue's RX thread hands them to the guest through
- * the RX mode, here "copy": grant copies into the buffers (one page each)
- * the guest posted on its RX ring.
+ * the vif's RX mode: "copy", grant copies into the buffers (one page each)
+ * the guest posted on its RX ring, here; or "flip", page transfers
+ * (flip.c).  Both take the guest's requests and answer them alike.
  *
  * A guest that stops posting buffers must not pin Dom0 memory: the list is
  * bounded (the stack's queue is stopped when it fills, packets beyond are
@@ -15,9 +16,6 @@
 #include <net/ip.h>
 
 #include "netback/common.h"
-
-/* The strategy every packet to the guest goes through. */
-static const struct netback_rx_mode *netback_rx_mode = &netback_rx_copy_mode;
 
 static void netback_xmit_count(struct netback_vif *vif, unsigned int index,
 			       u64_stats_t *ctr)
@@ -208,51 +206,10 @@ bool netback_rx_pending(struct netback_queue *q)
 	return splitio_back_unconsumed_requests(&q->rx) != 0;
 }
 
-/* ---- The copy mode --------------------------------------------------- */
+/* ---- What every RX mode shares ---------------------------------------- */
 
-/* One packet being copied into the guest's buffers. */
-struct netback_rx_copy_state {
-	struct netback_queue *q;
-	struct xen_netif_rx_request reqs[NETBACK_RX_MAX_SLOTS];
-	bool gso;		/* ring slot 1 carries the GSO extra info */
-	unsigned int pos;	/* bytes of the packet placed so far */
-};
-
-/* Ring slot (from the packet's first) of data slot @n. */
-static unsigned int netback_rx_ring_slot(const struct netback_rx_copy_state *st,
-					 unsigned int n)
-{
-	return n && st->gso ? n + 1 : n;
-}
-
-/* Copies @len bytes at @page + @offset (contiguous pages) to the guest. */
-static void netback_rx_copy_from(struct netback_rx_copy_state *st,
-				 struct page *page, unsigned int offset,
-				 unsigned int len)
-{
-	struct netback_queue *q = st->q;
-	unsigned int n, dst_off, chunk, src_off;
-	struct gnttab_copy op;
-
-	while (len) {
-		src_off = offset % PAGE_SIZE;
-		n = st->pos / XEN_PAGE_SIZE;
-		dst_off = st->pos % XEN_PAGE_SIZE;
-		chunk = min3(len, (unsigned int)(PAGE_SIZE - src_off),
-			     (unsigned int)(XEN_PAGE_SIZE - dst_off));
-		splitio_copy_op_to_peer(&op, page + offset / PAGE_SIZE,
-					src_off, q->vif->domid,
-					st->reqs[netback_rx_ring_slot(st, n)].gref,
-					dst_off, chunk);
-		netback_copy_add(&q->rx_copy, n, &op);
-		st->pos += chunk;
-		offset += chunk;
-		len -= chunk;
-	}
-}
-
-static void netback_rx_count(struct netback_queue *q, u64_stats_t *ctr,
-			     unsigned int bytes)
+void netback_rx_count(struct netback_queue *q, u64_stats_t *ctr,
+		      unsigned int bytes)
 {
 	struct netback_rx_stats *st = &q->stats->rx;
 
@@ -263,39 +220,90 @@ static void netback_rx_count(struct netback_queue *q, u64_stats_t *ctr,
 	u64_stats_update_end(&st->syncp);
 }
 
-static void netback_rx_write_responses(struct netback_rx_copy_state *st,
-				       const struct sk_buff *skb,
-				       unsigned int nr_data)
+/*
+ * Takes the requests @skb needs off the ring, copied once and checked.
+ * Returns 0 when they are in @pkt; -EAGAIN when the guest has not posted
+ * enough buffers yet (nothing is consumed, the skb is kept); -EMSGSIZE
+ * when the packet can never fit the guest (the caller drops it); -EIO on
+ * a protocol error.
+ */
+int netback_rx_take_requests(struct netback_queue *q, struct sk_buff *skb,
+			     struct netback_rx_packet *pkt)
 {
-	struct netback_queue *q = st->q;
-	unsigned long failed = q->rx_copy.failed;
+	unsigned int nr_slots, n;
+	int avail;
+
+	pkt->q = q;
+	pkt->failed = 0;
+	pkt->gso = skb_is_gso(skb);
+	pkt->nr_data = max(1u, DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE));
+	if (pkt->nr_data > XEN_NETIF_NR_SLOTS_MIN ||
+	    (!q->vif->fe.sg && pkt->nr_data > 1))
+		return -EMSGSIZE;
+	nr_slots = pkt->nr_data + pkt->gso;
+
+	avail = splitio_back_unconsumed_requests(&q->rx);
+	if (avail < 0)
+		return -EIO;
+	if (avail < nr_slots) {
+		q->rx_needed = nr_slots;
+		return -EAGAIN;
+	}
+	q->rx_needed = 1;
+	for (n = 0; n < nr_slots; n++) {
+		netif_rx_copy_request(&q->rx, q->rx.req_cons + n, &pkt->reqs[n]);
+		/* Frontends index their buffers by id: it must fit the ring. */
+		if (pkt->reqs[n].id >= q->rx.nr_ents)
+			return -EIO;
+	}
+	q->rx.req_cons += nr_slots;
+	return 0;
+}
+
+/* The request of data slot @n: slot 1 carries the GSO extra, if any. */
+const struct xen_netif_rx_request *
+netback_rx_data_request(const struct netback_rx_packet *pkt, unsigned int n)
+{
+	return &pkt->reqs[n && pkt->gso ? n + 1 : n];
+}
+
+/*
+ * Answers every request of @pkt, data slot n of @len bytes at offset 0 in
+ * its buffer, or an error if bit n of pkt->failed is set; counts the
+ * packet as delivered, or as dropped through @drop if any slot failed.
+ */
+void netback_rx_respond(struct netback_rx_packet *pkt,
+			const struct sk_buff *skb, u64_stats_t *drop)
+{
+	struct netback_queue *q = pkt->q;
 	struct xen_netif_rx_response *rsp;
 	struct xen_netif_extra_info *extra;
-	unsigned int n, slot, len, left = skb->len;
+	unsigned int n, len, left = skb->len;
+	RING_IDX first = q->rx.rsp_prod_pvt;
 	u16 flags;
 
-	for (n = 0; n < nr_data; n++, left -= len) {
+	for (n = 0; n < pkt->nr_data; n++, left -= len) {
 		len = min_t(unsigned int, left, XEN_PAGE_SIZE);
-		flags = n + 1 < nr_data ? XEN_NETRXF_more_data : 0;
+		flags = n + 1 < pkt->nr_data ? XEN_NETRXF_more_data : 0;
 		if (!n) {
 			if (skb->ip_summed == CHECKSUM_PARTIAL)
 				flags |= XEN_NETRXF_csum_blank |
 					 XEN_NETRXF_data_validated;
 			else if (skb->ip_summed == CHECKSUM_UNNECESSARY)
 				flags |= XEN_NETRXF_data_validated;
-			if (st->gso)
+			if (pkt->gso)
 				flags |= XEN_NETRXF_extra_info;
 		}
-		slot = netback_rx_ring_slot(st, n);
-		rsp = netif_rx_response_slot(&q->rx, q->rx.rsp_prod_pvt + slot);
-		rsp->id = st->reqs[slot].id;
+		rsp = netif_rx_response_slot(&q->rx, first + (n && pkt->gso ?
+							      n + 1 : n));
+		rsp->id = netback_rx_data_request(pkt, n)->id;
 		rsp->offset = 0;
 		rsp->flags = flags;
-		rsp->status = test_bit(n, &failed) ? XEN_NETIF_RSP_ERROR : len;
+		rsp->status = test_bit(n, &pkt->failed) ? XEN_NETIF_RSP_ERROR :
+							   len;
 	}
-	if (st->gso) {
-		extra = splitio_back_response_slot(&q->rx,
-						   q->rx.rsp_prod_pvt + 1);
+	if (pkt->gso) {
+		extra = splitio_back_response_slot(&q->rx, first + 1);
 		extra->type = XEN_NETIF_EXTRA_TYPE_GSO;
 		extra->flags = 0;
 		extra->u.gso.size = skb_shinfo(skb)->gso_size;
@@ -305,71 +313,105 @@ static void netback_rx_write_responses(struct netback_rx_copy_state *st,
 		extra->u.gso.pad = 0;
 		extra->u.gso.features = 0;
 	}
-	q->rx.rsp_prod_pvt += nr_data + st->gso;
+	q->rx.rsp_prod_pvt += pkt->nr_data + pkt->gso;
+
+	if (pkt->failed)
+		netback_rx_count(q, drop, 0);
+	else
+		netback_rx_count(q, &q->stats->rx.packets, skb->len);
+}
+
+/*
+ * Delivers @skb through @place, which puts the packet's bytes into the
+ * buffers of @pkt and sets pkt->failed; the RX modes differ only there.
+ * Returns as netback_rx_mode.deliver does.
+ */
+int netback_rx_deliver(struct netback_queue *q, struct sk_buff *skb,
+		       void (*place)(struct netback_rx_packet *pkt,
+				     struct sk_buff *skb),
+		       u64_stats_t *drop)
+{
+	struct netback_rx_packet pkt;
+	int err;
+
+	if (skb_has_frag_list(skb) && skb_linearize(skb))
+		err = -EMSGSIZE;
+	else
+		err = netback_rx_take_requests(q, skb, &pkt);
+	switch (err) {
+	case 0:
+		break;
+	case -EAGAIN:
+		return err;
+	case -EMSGSIZE:
+		netback_rx_count(q, &q->stats->rx.drop_too_big, 0);
+		dev_kfree_skb(skb);
+		return 0;
+	default:
+		dev_kfree_skb(skb);
+		return -EIO;
+	}
+	place(&pkt, skb);
+	netback_rx_respond(&pkt, skb, drop);
+	if (pkt.failed && net_ratelimit())
+		netdev_warn(q->vif->dev, "queue %u: %s to the guest failed\n",
+			    q->id, q->vif->rx_mode->name);
+	dev_consume_skb_any(skb);
+	return 0;
+}
+
+/* ---- The copy mode --------------------------------------------------- */
+
+/* Queues grant copies of @len bytes at @page + @offset (contiguous pages). */
+static void netback_rx_copy_from(struct netback_rx_packet *pkt,
+				 unsigned int *pos, struct page *page,
+				 unsigned int offset, unsigned int len)
+{
+	struct netback_queue *q = pkt->q;
+	unsigned int n, dst_off, chunk, src_off;
+	struct gnttab_copy op;
+
+	while (len) {
+		src_off = offset % PAGE_SIZE;
+		n = *pos / XEN_PAGE_SIZE;
+		dst_off = *pos % XEN_PAGE_SIZE;
+		chunk = min3(len, (unsigned int)(PAGE_SIZE - src_off),
+			     (unsigned int)(XEN_PAGE_SIZE - dst_off));
+		splitio_copy_op_to_peer(&op, page + offset / PAGE_SIZE,
+					src_off, q->vif->domid,
+					netback_rx_data_request(pkt, n)->gref,
+					dst_off, chunk);
+		netback_copy_add(&q->rx_copy, n, &op);
+		*pos += chunk;
+		offset += chunk;
+		len -= chunk;
+	}
+}
+
+static void netback_rx_copy_place(struct netback_rx_packet *pkt,
+				  struct sk_buff *skb)
+{
+	struct netback_queue *q = pkt->q;
+	unsigned int i, pos = 0;
+
+	q->rx_copy.failed = 0;
+	netback_rx_copy_from(pkt, &pos, virt_to_page(skb->data),
+			     offset_in_page(skb->data), skb_headlen(skb));
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+		netback_rx_copy_from(pkt, &pos, skb_frag_page(frag),
+				     skb_frag_off(frag), skb_frag_size(frag));
+	}
+	netback_copy_flush(&q->rx_copy);
+	pkt->failed = q->rx_copy.failed;
 }
 
 static int netback_rx_copy_deliver(struct netback_queue *q,
 				   struct sk_buff *skb)
 {
-	struct netback_rx_copy_state st = { .q = q };
-	unsigned int nr_data, nr_slots, n, i;
-	int avail;
-
-	if (skb_has_frag_list(skb) && skb_linearize(skb))
-		goto drop;
-	st.gso = skb_is_gso(skb);
-	nr_data = max(1u, DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE));
-	if (nr_data > XEN_NETIF_NR_SLOTS_MIN || (!q->vif->fe.sg && nr_data > 1))
-		goto drop;
-	nr_slots = nr_data + st.gso;
-
-	avail = splitio_back_unconsumed_requests(&q->rx);
-	if (avail < 0) {
-		dev_kfree_skb(skb);
-		return -EIO;
-	}
-	if (avail < nr_slots) {
-		q->rx_needed = nr_slots;
-		return -EAGAIN;
-	}
-	q->rx_needed = 1;
-	for (n = 0; n < nr_slots; n++) {
-		netif_rx_copy_request(&q->rx, q->rx.req_cons + n, &st.reqs[n]);
-		/* Frontends index their buffers by id: it must fit the ring. */
-		if (st.reqs[n].id >= q->rx.nr_ents) {
-			dev_kfree_skb(skb);
-			return -EIO;
-		}
-	}
-	q->rx.req_cons += nr_slots;
-
-	q->rx_copy.failed = 0;
-	netback_rx_copy_from(&st, virt_to_page(skb->data),
-			     offset_in_page(skb->data), skb_headlen(skb));
-	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
-		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
-
-		netback_rx_copy_from(&st, skb_frag_page(frag),
-				     skb_frag_off(frag), skb_frag_size(frag));
-	}
-	netback_copy_flush(&q->rx_copy);
-	netback_rx_write_responses(&st, skb, nr_data);
-
-	if (q->rx_copy.failed) {
-		if (net_ratelimit())
-			netdev_warn(q->vif->dev, "queue %u: grant copy to the guest failed\n",
-				    q->id);
-		netback_rx_count(q, &q->stats->rx.drop_copy_error, 0);
-	} else {
-		netback_rx_count(q, &q->stats->rx.packets, skb->len);
-	}
-	dev_consume_skb_any(skb);
-	return 0;
-
-drop:
-	netback_rx_count(q, &q->stats->rx.drop_too_big, 0);
-	dev_kfree_skb(skb);
-	return 0;
+	return netback_rx_deliver(q, skb, netback_rx_copy_place,
+				  &q->stats->rx.drop_copy_error);
 }
 
 const struct netback_rx_mode netback_rx_copy_mode = {
@@ -464,7 +506,7 @@ static void netback_rx_action(struct netback_queue *q)
 			netback_rx_carrier_on(q);
 	}
 	while (done < NETBACK_RX_BATCH && (skb = skb_dequeue(&q->rx_queue))) {
-		err = netback_rx_mode->deliver(q, skb);
+		err = q->vif->rx_mode->deliver(q, skb);
 		if (err == -EAGAIN) {
 			skb_queue_head(&q->rx_queue, skb);
 			break;

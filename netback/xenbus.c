@@ -27,7 +27,7 @@ static int netback_write_features(struct netback_vif *vif)
 		{ "feature-gso-tcpv6", 1 },
 		{ "feature-ipv6-csum-offload", 1 },
 		{ "feature-rx-copy", 1 },
-		{ "feature-rx-flip", 0 },
+		{ "feature-rx-flip", netback_flip_usable() },
 		{ "feature-split-event-channels", 1 },
 		{ "multi-queue-max-queues", vif->max_queues },
 	};
@@ -40,6 +40,7 @@ static int netback_read_frontend(struct netback_vif *vif)
 {
 	u32 rx_copy, rx_notify, sg, gso4, gso6, no_csum, ipv6_csum;
 	const struct splitio_xs_field fields[] = {
+		/* Absent means flip, to netif.h; Linux's netback needs it set. */
 		{ "request-rx-copy", &rx_copy, 0, false },
 		{ "feature-rx-notify", &rx_notify, 0, false },
 		{ "feature-sg", &sg, 0, false },
@@ -55,10 +56,13 @@ static int netback_read_frontend(struct netback_vif *vif)
 				ARRAY_SIZE(fields));
 	if (err)
 		return err;
-	/* Page flipping is not implemented yet: copying is all we do. */
-	if (rx_copy != 1) {
+	if (rx_copy) {
+		vif->rx_mode = &netback_rx_copy_mode;
+	} else if (netback_flip_usable()) {
+		vif->rx_mode = &netback_rx_flip_mode;
+	} else {
 		xenbus_dev_fatal(xdev, -EOPNOTSUPP,
-				 "frontend does not request rx-copy");
+				 "frontend asks for page flipping, which is not offered");
 		return -EOPNOTSUPP;
 	}
 	/* Without it, the frontend would expect us to poll its RX ring. */

@@ -7,6 +7,7 @@
  *   queue.c   per-queue rings, event channels and NAPI
  *   tx.c      packets out: skbs become granted slots, completions
  *   rx.c      packets in: posted pages, responses become skbs
+ *   flip.c    page flipping: buffers posted as transfer grants
  *   netdev.c  net_device operations, statistics, ethtool
  *
  * Locking: a queue's tx_lock guards its tx ring and shadows; its rx side
@@ -134,6 +135,7 @@ struct netfront_queue {
 	struct netfront_rx_buf *rx_bufs;	/* rx.nr_ents, by slot */
 	struct page **rx_spare;			/* pages to post again */
 	unsigned int rx_nr_spare;
+	struct splitio_transfer_table rx_xfer;	/* flip mode only */
 
 	struct netfront_stats tx_stats;		/* tx_lock */
 	struct netfront_stats rx_stats;		/* NAPI */
@@ -161,12 +163,14 @@ struct netfront_dev {
 	bool ipv4_csum;
 	bool ipv6_csum;
 	bool split_evtchn;
+	bool rx_flip;				/* page flipping, not copy */
 
 	unsigned int nr_queues;			/* negotiated, 0 if none */
 	struct netfront_queue *queues;		/* NETFRONT_MAX_QUEUES */
 };
 
 extern unsigned int netfront_max_queues;
+extern bool netfront_rx_flip;
 
 static inline void netfront_stat_add(struct netfront_stats *s,
 				     enum netfront_stat which, u64 n)
@@ -208,6 +212,12 @@ void netfront_rx_free(struct netfront_queue *q);
 void netfront_rx_refill(struct netfront_queue *q);
 int netfront_rx_poll(struct netfront_queue *q, int budget, bool *found);
 bool netfront_rx_pending(struct netfront_queue *q);
+
+/* flip.c */
+bool netfront_flip_possible(void);
+int netfront_flip_post(struct netfront_queue *q, struct page *page, int ref);
+struct page *netfront_flip_take(struct netfront_queue *q,
+				struct netfront_rx_buf *buf, bool *arrived);
 
 /* netdev.c */
 struct net_device *netfront_netdev_alloc(struct xenbus_device *xdev);

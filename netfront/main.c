@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * splitio_netfront: Xen paravirtual network frontend, copy mode.
+ * splitio_netfront: Xen paravirtual network frontend, receiving by copy
+ * or, where asked and offered, by page flipping.
  *
  * The XenBus "vif" driver and the frontend's side of the handshake:
  *
@@ -20,6 +21,11 @@
 #include <xen/xen.h>
 
 #include "netfront/common.h"
+
+bool netfront_rx_flip;
+module_param_named(rx_flip, netfront_rx_flip, bool, 0644);
+MODULE_PARM_DESC(rx_flip,
+		 "Receive by page flipping where the backend offers it (default: copy)");
 
 unsigned int netfront_max_queues = NETFRONT_MAX_QUEUES;
 module_param_named(max_queues, netfront_max_queues, uint, 0444);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Packets in.  The rx ring is kept full of pages, each granted writable to
- * the backend, which copies packets into them.  The buffer posted at ring
+ * the backend, which copies packets into them (or, flipping, offered as a
+ * transfer grant, flip.c).  The buffer posted at ring
  * slot i has id i, and the backend answers requests in ring order: the
  * response at index i must carry id i and names that buffer.  An extra-info
  * slot consumes the buffer posted at its index without using it.
@@ -42,17 +43,41 @@ static void rx_put_page(struct netfront_queue *q, struct page *page)
 
 /*
  * Takes back the buffer at ring slot @slot: its page if we may use it
- * again, NULL if the backend still maps it (the kernel frees it later).
+ * again, NULL if the backend still maps it (the kernel frees it later) or,
+ * flipping, if no frame could be put under it.  *@filled: the backend
+ * could have written into it (flipping: a frame arrived).
  */
-static struct page *rx_take_buf(struct netfront_queue *q, u32 slot)
+static struct page *rx_take_buf(struct netfront_queue *q, u32 slot,
+				bool *filled)
 {
 	struct netfront_rx_buf *buf = &q->rx_bufs[slot];
 	struct page *page = buf->page;
 
+	if (q->nf->rx_flip)
+		return netfront_flip_take(q, buf, filled);
+	*filled = true;
 	buf->page = NULL;
 	if (!splitio_gref_pool_revoke(&q->rx_pool, buf->gref, page))
 		return NULL;
 	return page;
+}
+
+/* Grants @page to the backend as a buffer; returns the reference. */
+static int rx_post(struct netfront_queue *q, domid_t domid, struct page *page)
+{
+	int ref, err;
+
+	if (!q->nf->rx_flip)
+		return splitio_gref_pool_grant(&q->rx_pool, domid, page, false);
+	ref = splitio_gref_pool_claim(&q->rx_pool);
+	if (ref < 0)
+		return ref;
+	err = netfront_flip_post(q, page, ref);
+	if (err) {
+		splitio_gref_pool_release(&q->rx_pool, ref);
+		return err;
+	}
+	return ref;
 }
 
 /* Posts buffers until the ring is full or memory runs out. */
@@ -72,7 +97,7 @@ void netfront_rx_refill(struct netfront_queue *q)
 		page = rx_get_page(q);
 		if (!page)
 			break;
-		ref = splitio_gref_pool_grant(&q->rx_pool, domid, page, false);
+		ref = rx_post(q, domid, page);
 		if (ref < 0) {
 			rx_put_page(q, page);
 			break;
@@ -208,6 +233,7 @@ static int rx_take_slots(struct netfront_queue *q, const struct rx_packet *pkt,
 		u32 slot = (q->rx.rsp_cons + i) & mask;
 		const struct xen_netif_rx_response *r = &pkt->slots[i].rsp;
 		struct page *page;
+		bool filled;
 
 		if (!q->rx_bufs[slot].page) {
 			*broken = "rx response for a slot with no buffer";
@@ -217,9 +243,11 @@ static int rx_take_slots(struct netfront_queue *q, const struct rx_packet *pkt,
 			*broken = "rx response with the wrong id";
 			break;
 		}
-		page = rx_take_buf(q, slot);
+		page = rx_take_buf(q, slot, &filled);
 		if (!page) {
-			*broken = "backend still maps an rx buffer it answered for";
+			*broken = q->nf->rx_flip ?
+				  "no frame for a flipped rx buffer" :
+				  "backend still maps an rx buffer it answered for";
 			break;
 		}
 		if (rx_is_extra(pkt, i)) {
@@ -227,7 +255,7 @@ static int rx_take_slots(struct netfront_queue *q, const struct rx_packet *pkt,
 			continue;
 		}
 		pages[d++] = page;
-		if (r->status < 0)
+		if (r->status < 0 || !filled)
 			verdict = NF_STAT_RX_ERRORS;
 		else if (r->offset + r->status > PAGE_SIZE)
 			verdict = NF_STAT_RX_DROP_BAD_SLOT;
@@ -399,6 +427,7 @@ bool netfront_rx_pending(struct netfront_queue *q)
 void netfront_rx_drain(struct netfront_queue *q)
 {
 	struct page *page;
+	bool filled;
 	u32 slot;
 
 	if (!q->rx_bufs)
@@ -406,7 +435,7 @@ void netfront_rx_drain(struct netfront_queue *q)
 	for (slot = 0; slot < q->rx.nr_ents; slot++) {
 		if (!q->rx_bufs[slot].page)
 			continue;
-		page = rx_take_buf(q, slot);
+		page = rx_take_buf(q, slot, &filled);
 		if (page)
 			put_page(page);
 	}
@@ -430,8 +459,16 @@ int netfront_rx_alloc(struct netfront_queue *q)
 	err = splitio_gref_pool_init(&q->rx_pool, q->rx.nr_ents);
 	if (err)
 		goto err_free_spare;
+	/* After the pool: the table then holds every reference we post. */
+	if (q->nf->rx_flip) {
+		err = splitio_transfer_table_map(&q->rx_xfer);
+		if (err)
+			goto err_uninit_pool;
+	}
 	return 0;
 
+err_uninit_pool:
+	splitio_gref_pool_uninit(&q->rx_pool);
 err_free_spare:
 	kvfree(q->rx_spare);
 	q->rx_spare = NULL;
@@ -446,6 +483,7 @@ void netfront_rx_free(struct netfront_queue *q)
 {
 	if (!q->rx_bufs)
 		return;
+	splitio_transfer_table_unmap(&q->rx_xfer);
 	splitio_gref_pool_uninit(&q->rx_pool);
 	kvfree(q->rx_spare);
 	q->rx_spare = NULL;

@@ -14,9 +14,11 @@
 
 static int netfront_read_features(struct netfront_dev *nf)
 {
-	u32 rx_copy, sg, gso4, gso6, no_csum, ipv6_csum, split, max_queues;
+	u32 rx_copy, rx_flip, sg, gso4, gso6, no_csum, ipv6_csum, split;
+	u32 max_queues;
 	const struct splitio_xs_field fields[] = {
 		{ "feature-rx-copy", &rx_copy, 0, false },
+		{ "feature-rx-flip", &rx_flip, 0, false },
 		{ "feature-sg", &sg, 0, false },
 		{ "feature-gso-tcpv4", &gso4, 0, false },
 		{ "feature-gso-tcpv6", &gso6, 0, false },
@@ -32,7 +34,12 @@ static int netfront_read_features(struct netfront_dev *nf)
 				ARRAY_SIZE(fields));
 	if (err)
 		return err;
-	if (!rx_copy) {
+	/* Flip if asked to and offered; else copy, if offered. */
+	nf->rx_flip = netfront_rx_flip && rx_flip && netfront_flip_possible();
+	if (netfront_rx_flip && !nf->rx_flip)
+		dev_info(&xdev->dev, "page flipping %s: receiving by copy\n",
+			 rx_flip ? "impossible here" : "not offered");
+	if (!nf->rx_flip && !rx_copy) {
 		xenbus_dev_fatal(xdev, -EOPNOTSUPP,
 				 "backend does not offer feature-rx-copy");
 		return -EOPNOTSUPP;
@@ -84,7 +91,6 @@ static int netfront_write_queue_keys(struct netfront_dev *nf,
 
 /* What rx.c handles: multi-slot packets, GSO extras, csum_blank. */
 static const struct splitio_xs_pair netfront_features[] = {
-	{ "request-rx-copy", 1 },
 	{ "feature-rx-notify", 1 },
 	{ "feature-sg", 1 },
 	{ "feature-gso-tcpv4", 1 },
@@ -113,6 +119,9 @@ static int netfront_publish(struct xenbus_device *xdev,
 		if (err)
 			return err;
 	}
+	err = splitio_xs_printf(xdev, xbt, "request-rx-copy", "%u", !nf->rx_flip);
+	if (err)
+		return err;
 	for (i = 0; i < ARRAY_SIZE(netfront_features); i++) {
 		err = splitio_xs_printf(xdev, xbt, netfront_features[i].key,
 					"%u", netfront_features[i].value);

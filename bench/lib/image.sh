@@ -98,7 +98,7 @@ build_dom0_image() {
 	rm -rf "$root"
 	stage_common "$root"
 	stage_modules "$root" $DOM0_MODULES
-	for bin in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper; do
+	for bin in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xentop; do
 		stage_binary "$root" "$LAB_ROOT$XEN_BIN/$bin" "$XEN_BIN/$bin"
 	done
 	stage_binary "$root" "$LAB_ROOT/usr/bin/xenstore" /usr/bin/xenstore

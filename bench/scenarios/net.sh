@@ -12,10 +12,21 @@
 # - with our backend: its statistics are in `ethtool -S`, and splitio_core's
 #   counters are back to zero once the guest is gone.
 #
+# - flip=1: our netfront is loaded with rx_flip=1 (guest-init) and must receive by page
+#   flipping when the backend is ours, by copy when it is the kernel's
+#   (request-rx-copy is read from XenStore).  While flipping, the page
+#   counts Xen keeps for the guest and for Dom0 (xentop) must be the same,
+#   within $FLIP_SLACK_KIB, before and after the traffic, and no transfer
+#   may have failed.
+# - bulk=SIZE (iperf3's K/M/G): after the checks above, the guest also
+#   receives SIZE bytes from Dom0 with iperf3 -R -n (no sha256: hashing is
+#   what limits the checked transfers under emulation), so that with
+#   flip=1 the page counts are compared after that much received.
+#
 # Parameters: bytes= (TCP, each way, 256M), udp_count= (20000), udp_size=
 # (1200), udp_pps= (4000), mtu= (1500, both ends), offload= (on|off:
 # checksum, SG and TSO in the guest), queues= (the guest's vCPUs, and so
-# its queues: 1), memory=, guest_timeout= (s, 540).
+# its queues: 1), flip= (0), bulk= (none), memory=, guest_timeout= (s, 540).
 
 SEED_TO_GUEST=1001
 SEED_TO_DOM0=2002
@@ -25,9 +36,15 @@ PORT_UDP_TO_DOM0=5003
 PORT_UDP_TO_GUEST=5004
 PORT_GUEST_READY=5005
 PORT_DOM0_DONE=5006
+PORT_GUEST_UP=5007
+PORT_DOM0_COUNTED=5008
+
+# A few pages either way: page tables, Xen's own per-domain pages.
+FLIP_SLACK_KIB=64
 PING_SIZES="0 1 56 1400 1472 1473 4000 8972 9000 16384 32000 65000"
 
 net_bytes() { echo "${bytes:-256M}"; }
+
 
 # The sha256 the receiver of stream $1 must get.
 net_stream_sha() { netcheck gen "$1" "$(net_bytes)" | sha256sum | cut -d' ' -f1; }
@@ -52,6 +69,7 @@ scenario_dom0() {
 	netcheck udp-recv $PORT_UDP_TO_DOM0 "${udp_count:-20000}" "${udp_size:-1200}" 5000 \
 		>"$RESULTS/udp-to-dom0" &
 	netcheck udp-serve $PORT_UDP_TO_GUEST >"$RESULTS/udp-to-guest.sender" &
+	[ -z "${bulk:-}" ] || iperf3 -s -1 --logfile "$RESULTS/iperf3-bulk-server.log" &
 	net_dom0_side g1 10.1.0.2 "$(lab_stack_drops)" &
 	lab_guest_start g1 net=1 "memory=${memory:-512}" "vcpus=${queues:-1}" \
 		${mtu:+"mtu=$mtu"} || return 1
@@ -63,10 +81,66 @@ scenario_dom0() {
 	lab_core_counters_zero
 }
 
+# Is the guest's netfront to flip?  Ours asked to, with our backend.
+net_flipping() {
+	[ "${flip:-0}" = 1 ] && [ "${net_front:-$FRONT}" = ours ] &&
+		[ "${net_back:-$BACK}" = ours ]
+}
+
+# flip=1: once the guest's interface is up, the receive mode it chose, and
+# the page counts before any traffic.
+net_flip_before() {
+	local name=$1 ip=$2 want=1 got
+	rm -f /tmp/flip-done
+	netcheck wait $PORT_GUEST_UP "${guest_timeout:-540}" || return
+	net_flipping && want=0
+	got=$(xenstore-read "/local/domain/$(xl domid "$name")/device/vif/0/request-rx-copy")
+	[ "$got" = "$want" ] ||
+		lab_fail "flip=1: request-rx-copy is '$got', not $want"
+	lab_log "flip=1: request-rx-copy = $got"
+	sleep 1
+	echo "$(lab_domain_kib "$name") $(lab_domain_kib Domain-0)" >/tmp/flip-kib-before
+	lab_log "flip: guest and Dom0 at $(cat /tmp/flip-kib-before) KiB"
+	netcheck signal "$ip" $PORT_DOM0_COUNTED
+	net_flip_progress "$name" &
+}
+
+# Slow emulation makes a long transfer look hung: say how far it got.
+net_flip_progress() {
+	local stats
+	stats=/sys/class/net/vif$(xl domid "$1" 2>/dev/null).0/statistics
+	while sleep 30 && [ -e "$stats" ] && [ ! -e /tmp/flip-done ]; do
+		lab_log "flip: $(cat "$stats/tx_bytes" 2>/dev/null) bytes to the guest so far"
+	done
+}
+
+# flip=1, the traffic done: the page counts again, and the transfer errors.
+net_flip_after() {
+	local name=$1 vif=$2 guest0 dom00 guest1 dom01 errors change
+	touch /tmp/flip-done
+	net_flipping || return 0
+	read -r guest0 dom00 </tmp/flip-kib-before
+	guest1=$(lab_domain_kib "$name")
+	dom01=$(lab_domain_kib Domain-0)
+	lab_log "flip: guest $guest0 -> $guest1 KiB, Dom0 $dom00 -> $dom01 KiB, $(cat "/sys/class/net/$vif/statistics/tx_bytes") bytes received"
+	lab_result_metric flip_guest_kib_change $(( guest1 - guest0 )) KiB
+	lab_result_metric flip_dom0_kib_change $(( dom01 - dom00 )) KiB
+	for change in $(( guest1 - guest0 )) $(( dom01 - dom00 )); do
+		[ "${change#-}" -le $FLIP_SLACK_KIB ] ||
+			lab_fail "flip: a page count moved by $change KiB"
+	done
+	errors=$(awk '/to_guest_drop_transfer_error/ { n += $2 } END { print n + 0 }' \
+		"$RESULTS/ethtool-$vif.txt")
+	[ "$errors" = 0 ] || lab_fail "flip: $errors packets failed to transfer"
+}
+
 # While the guest runs: once it says its own checks are done, read the
 # vif's counters (the vif goes with the guest), ping it, and let it go.
 net_dom0_side() {
 	local name=$1 ip=$2 stack_before=$3 vif i
+	if [ "${flip:-0}" = 1 ]; then
+		net_flip_before "$name" "$ip" || return
+	fi
 	netcheck wait $PORT_GUEST_READY "${guest_timeout:-540}" || return
 	vif=$(ls /sys/class/net | grep "^vif$(xl domid "$name")\." | head -n 1)
 	echo $(( $(lab_iface_drops "$vif") + $(lab_stack_drops) - stack_before )) \
@@ -75,6 +149,7 @@ net_dom0_side() {
 		ethtool -S "$vif" >"$RESULTS/ethtool-$vif.txt" 2>&1 ||
 			lab_fail "ethtool -S $vif: $(cat "$RESULTS/ethtool-$vif.txt")"
 	fi
+	[ "${flip:-0}" != 1 ] || net_flip_after "$name" "$vif"
 	net_ping_sweep "$ip" >"$RESULTS/ping-to-guest" 2>&1 ||
 		lab_fail "$(cat "$RESULTS/ping-to-guest")"
 	for i in 1 2 3 4 5; do
@@ -112,6 +187,13 @@ scenario_guest() {
 	local sha drops_before got r=/tmp/udp
 	lab_frontends || return 1
 	lab_guest_net || return 1
+	if [ "${flip:-0}" = 1 ]; then
+		# Listening before Dom0 can answer: a signal is one datagram.
+		netcheck wait $PORT_DOM0_COUNTED 120 & got=$!
+		netcheck signal "$PEER_IP" $PORT_GUEST_UP
+		wait $got || { echo "Dom0 never counted pages"; return 1; }
+		lab_log "Dom0 counted pages"
+	fi
 	if [ -n "${mtu:-}" ]; then
 		lab_run ip link set eth0 mtu "$mtu" || return 1
 	fi
@@ -142,6 +224,9 @@ scenario_guest() {
 	done
 
 	net_ping_sweep "$PEER_IP" || return 1
+	if [ -n "${bulk:-}" ]; then
+		lab_iperf3 bulk-to-guest -c "$PEER_IP" -R -n "$bulk" || return 1
+	fi
 	if [ "${net_front:-$FRONT}" = ours ]; then
 		lab_run ethtool -S eth0 || return 1
 	fi

@@ -6,9 +6,15 @@
 # after it powers off the counters must be zero again and the backend
 # must unload.
 #
-# Parameters: runtime= (s, 5), guest_timeout= (s).
+# flip=1: our netfront receives by page flipping, g1 is destroyed while
+# receiving (iperf3 -R), and Dom0's page count (xentop) must be what it
+# was before g1 once everything is gone: no frame given away unreplaced.
+#
+# Parameters: runtime= (s, 5), flip= (0), guest_timeout= (s).
 
-COUNTERS="grants_mapped grefs_held evtchns_bound"
+COUNTERS="grants_mapped grefs_held evtchns_bound frames_detached"
+# A few pages either way: page tables, Xen's own per-domain pages.
+DOM0_SLACK_KIB=64
 
 counters_zero() {
 	local c
@@ -34,10 +40,11 @@ check_released() {
 }
 
 scenario_dom0() {
-	local server mod
+	local server mod dom0_kib change
 	lab_use_backends || return 1
 	iperf3 -s --logfile "$RESULTS/iperf3-server.log" &
 	server=$!
+	dom0_kib=$(lab_domain_kib Domain-0)
 
 	lab_guest_start g1 net=1 || { kill "$server"; return 1; }
 	if lab_wait_for 240 grep -q NETBACK-LIFE-IPERF "$CONSOLE_DIR/guest-g1.log"; then
@@ -66,15 +73,20 @@ scenario_dom0() {
 	mod=$(lab_driver_module "${net_back:-$BACK}" netback | tr - _)
 	lab_run rmmod "$mod" || lab_fail "cannot unload $mod with no guest left"
 	check_released "after unloading $mod"
+	change=$(( $(lab_domain_kib Domain-0) - dom0_kib ))
+	lab_result_metric dom0_kib_change "$change" KiB
+	[ "${change#-}" -le $DOM0_SLACK_KIB ] ||
+		lab_fail "Dom0's page count moved by $change KiB"
 }
 
 scenario_guest() {
-	local size front
+	local size front reverse=""
 	lab_frontends || return 1
 	lab_guest_net || return 1
 	if [ "$GUEST_IP" = 10.1.0.2 ]; then
+		[ "${flip:-0}" != 1 ] || reverse=-R
 		echo NETBACK-LIFE-IPERF
-		iperf3 -c "$PEER_IP" -t 600 >/dev/null 2>&1
+		iperf3 -c "$PEER_IP" -t 600 $reverse >/dev/null 2>&1
 		return 1	# not reached: destroyed before
 	fi
 	for size in 0 1 56 1400 1472 1473 4000 9000 32768 65000; do

@@ -185,10 +185,16 @@ lab_guest_collect() {
 lab_core_counters_zero() {
 	local counter value
 	[ -d /sys/module/splitio_core ] || return 0
-	for counter in grants_mapped grefs_held evtchns_bound; do
+	for counter in grants_mapped grefs_held evtchns_bound frames_detached; do
 		value=$(cat /sys/module/splitio_core/parameters/$counter)
 		[ "$value" = 0 ] || lab_fail "$counter = $value after the guest is gone"
 	done
+}
+
+# The memory Xen counts for domain $1 (a name; Dom0 is Domain-0), in KiB:
+# its page count, as xentop reads it.
+lab_domain_kib() {
+	xentop -b -i 1 2>/dev/null | awk -v n="$1" '$1 == n { print $5 }'
 }
 
 # Dom0 (10.9.0.1) reaches guest $1 (at $2), whose vif is on the

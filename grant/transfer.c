@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transfer grants, for page flipping: a frontend offers a grant entry that
+ * accepts a page (GTF_accept_transfer) and a backend gives a page away
+ * into it (GNTTABOP_transfer).
+ *
+ * Linux 6.1 dropped its helpers for transfer entries, and the kernel's
+ * grant-table mapping is private to it, so a frontend maps the frames of
+ * its own (v1) grant table a second time, as Xen reports them to a PV
+ * domain through GNTTABOP_setup_table, and writes its entries there.  The
+ * references come from the frontend's own pool, so the kernel never writes
+ * the same entries.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <xen/xen.h>
+#include <asm/sync_bitops.h>
+#include <asm/xen/hypercall.h>
+
+#include "grant/grant.h"
+
+#define ENTRIES_PER_FRAME	(XEN_PAGE_SIZE / sizeof(struct grant_entry_v1))
+
+/* The table's version: transfer entries exist in v1 only, as used here. */
+static int grant_table_version(void)
+{
+	struct gnttab_get_version v = { .dom = DOMID_SELF };
+
+	if (HYPERVISOR_grant_table_op(GNTTABOP_get_version, &v, 1))
+		return 1;	/* before the call existed, v1 was all */
+	return v.version;
+}
+
+/*
+ * Maps every frame our grant table has now, which covers every reference
+ * a pool already holds.  A one-page vmap of a spare page per frame gives
+ * the kernel addresses; each PTE is then pointed at a table frame.
+ */
+int splitio_transfer_table_map(struct splitio_transfer_table *t)
+{
+	struct gnttab_query_size query = { .dom = DOMID_SELF };
+	struct gnttab_setup_table setup = { .dom = DOMID_SELF };
+	struct page **pages = NULL;
+	xen_pfn_t *frames = NULL;
+	unsigned int i;
+	int err = -EOPNOTSUPP;
+
+	if (!xen_pv_domain() || grant_table_version() != 1)
+		return err;
+	if (HYPERVISOR_grant_table_op(GNTTABOP_query_size, &query, 1) ||
+	    query.status != GNTST_okay || !query.nr_frames)
+		return -EIO;
+
+	err = -ENOMEM;
+	t->spare = alloc_page(GFP_KERNEL);
+	frames = kcalloc(query.nr_frames, sizeof(*frames), GFP_KERNEL);
+	pages = kcalloc(query.nr_frames, sizeof(*pages), GFP_KERNEL);
+	if (!t->spare || !frames || !pages)
+		goto out;
+	for (i = 0; i < query.nr_frames; i++)
+		pages[i] = t->spare;
+	t->entries = vmap(pages, query.nr_frames, VM_MAP, PAGE_KERNEL);
+	if (!t->entries)
+		goto out;
+
+	err = -EIO;
+	setup.nr_frames = query.nr_frames;
+	set_xen_guest_handle(setup.frame_list, frames);
+	if (HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &setup, 1) ||
+	    setup.status != GNTST_okay)
+		goto out_unmap;
+	for (i = 0; i < query.nr_frames; i++) {
+		unsigned long va = (unsigned long)t->entries + i * PAGE_SIZE;
+
+		if (HYPERVISOR_update_va_mapping(va,
+				mfn_pte(frames[i], PAGE_KERNEL), UVMF_INVLPG))
+			goto out_unmap;
+	}
+	t->nr_entries = query.nr_frames * ENTRIES_PER_FRAME;
+	err = 0;
+	goto out;
+
+out_unmap:
+	vunmap(t->entries);
+	t->entries = NULL;
+out:
+	kfree(pages);
+	kfree(frames);
+	if (err && t->spare) {
+		__free_page(t->spare);
+		t->spare = NULL;
+	}
+	return err;
+}
+EXPORT_SYMBOL_GPL(splitio_transfer_table_map);
+
+void splitio_transfer_table_unmap(struct splitio_transfer_table *t)
+{
+	if (!t->entries)
+		return;
+	vunmap(t->entries);
+	__free_page(t->spare);
+	memset(t, 0, sizeof(*t));
+}
+EXPORT_SYMBOL_GPL(splitio_transfer_table_unmap);
+
+static struct grant_entry_v1 *transfer_entry(struct splitio_transfer_table *t,
+					     grant_ref_t ref)
+{
+	return ref < t->nr_entries ? &t->entries[ref] : NULL;
+}
+
+/*
+ * Lets @domid transfer a page into entry @ref; Xen will record the new
+ * frame's m2p entry as @pfn.  The frame field is written first: Xen reads
+ * it once the flags say the entry accepts a transfer.
+ */
+int splitio_transfer_offer(struct splitio_transfer_table *t, grant_ref_t ref,
+			   domid_t domid, unsigned long pfn)
+{
+	struct grant_entry_v1 *e = transfer_entry(t, ref);
+
+	if (!e)
+		return -ERANGE;
+	e->frame = pfn;
+	e->domid = domid;
+	wmb(); /* the entry is whole before Xen may act on it */
+	WRITE_ONCE(e->flags, GTF_accept_transfer);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(splitio_transfer_offer);
+
+/*
+ * Ends the offer in entry @ref.  Returns 1 with the machine frame that
+ * arrived in *@mfn, 0 if none did (the entry no longer accepts one), or
+ * -ETIMEDOUT if a committed transfer never completed (the entry is then
+ * left alone).  Either way but the last the entry is free again.
+ */
+int splitio_transfer_end(struct splitio_transfer_table *t, grant_ref_t ref,
+			 xen_pfn_t *mfn)
+{
+	struct grant_entry_v1 *e = transfer_entry(t, ref);
+	unsigned int spins = 0;
+
+	if (!e)
+		return -ERANGE;
+	/* Uncommitted: withdraw the offer, unless Xen commits right now. */
+	if (!(READ_ONCE(e->flags) & GTF_transfer_committed) &&
+	    sync_cmpxchg(&e->flags, GTF_accept_transfer, 0) ==
+	    GTF_accept_transfer)
+		return 0;
+	/* Committed: Xen completes it within the same hypercall. */
+	while (!(READ_ONCE(e->flags) & GTF_transfer_completed)) {
+		if (++spins > (1u << 24))
+			return -ETIMEDOUT;
+		cpu_relax();
+	}
+	rmb(); /* the frame is read after the completion flag */
+	*mfn = READ_ONCE(e->frame);
+	WRITE_ONCE(e->flags, 0);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(splitio_transfer_end);
+
+/*
+ * Backend: gives machine frame @mfn, which must have no mapping left, to
+ * @domid through its transfer entry @ref.  Returns Xen's status; on any
+ * failure but GNTST_bad_page the frame is no longer ours either.
+ */
+int splitio_grant_transfer(xen_pfn_t mfn, domid_t domid, grant_ref_t ref)
+{
+	struct gnttab_transfer op = {
+		.mfn = mfn,
+		.domid = domid,
+		.ref = ref,
+	};
+
+	if (HYPERVISOR_grant_table_op(GNTTABOP_transfer, &op, 1))
+		return GNTST_general_error;
+	return op.status;
+}
+EXPORT_SYMBOL_GPL(splitio_grant_transfer);
