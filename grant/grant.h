@@ -73,13 +73,15 @@ struct splitio_transfer_table {
 	struct page *spare;		/* what the vmap was made of */
 };
 
+bool splitio_transfer_possible(void);
 int splitio_transfer_table_map(struct splitio_transfer_table *t);
 void splitio_transfer_table_unmap(struct splitio_transfer_table *t);
 int splitio_transfer_offer(struct splitio_transfer_table *t, grant_ref_t ref,
 			   domid_t domid, unsigned long pfn);
 int splitio_transfer_end(struct splitio_transfer_table *t, grant_ref_t ref,
 			 xen_pfn_t *mfn);
-int splitio_grant_transfer(xen_pfn_t mfn, domid_t domid, grant_ref_t ref);
+int splitio_grant_transfer(xen_pfn_t mfn, domid_t domid, grant_ref_t ref,
+			   bool *kept);
 
 /* ---- Backend: batched map, unmap and copy (grant/batch.c) ---- */
 

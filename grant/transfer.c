@@ -34,6 +34,13 @@ static int grant_table_version(void)
 	return v.version;
 }
 
+/* Can this domain take transfers?  A PV domain with a v1 grant table. */
+bool splitio_transfer_possible(void)
+{
+	return xen_pv_domain() && grant_table_version() == 1;
+}
+EXPORT_SYMBOL_GPL(splitio_transfer_possible);
+
 /*
  * Maps every frame our grant table has now, which covers every reference
  * a pool already holds.  A one-page vmap of a spare page per frame gives
@@ -48,7 +55,7 @@ int splitio_transfer_table_map(struct splitio_transfer_table *t)
 	unsigned int i;
 	int err = -EOPNOTSUPP;
 
-	if (!xen_pv_domain() || grant_table_version() != 1)
+	if (!splitio_transfer_possible())
 		return err;
 	if (HYPERVISOR_grant_table_op(GNTTABOP_query_size, &query, 1) ||
 	    query.status != GNTST_okay || !query.nr_frames)
@@ -76,7 +83,8 @@ int splitio_transfer_table_map(struct splitio_transfer_table *t)
 		unsigned long va = (unsigned long)t->entries + i * PAGE_SIZE;
 
 		if (HYPERVISOR_update_va_mapping(va,
-				mfn_pte(frames[i], PAGE_KERNEL), UVMF_INVLPG))
+				mfn_pte(frames[i], PAGE_KERNEL),
+				UVMF_INVLPG | UVMF_ALL))
 			goto out_unmap;
 	}
 	t->nr_entries = query.nr_frames * ENTRIES_PER_FRAME;
@@ -167,10 +175,13 @@ EXPORT_SYMBOL_GPL(splitio_transfer_end);
 
 /*
  * Backend: gives machine frame @mfn, which must have no mapping left, to
- * @domid through its transfer entry @ref.  Returns Xen's status; on any
- * failure but GNTST_bad_page the frame is no longer ours either.
+ * @domid through its transfer entry @ref.  Returns Xen's status, and in
+ * *@kept whether the frame is still ours: after GNTST_bad_page, or when
+ * the hypercall itself failed (e.g. Xen booted with gnttab=transfer=0);
+ * after any other failure Xen has taken it.
  */
-int splitio_grant_transfer(xen_pfn_t mfn, domid_t domid, grant_ref_t ref)
+int splitio_grant_transfer(xen_pfn_t mfn, domid_t domid, grant_ref_t ref,
+			   bool *kept)
 {
 	struct gnttab_transfer op = {
 		.mfn = mfn,
@@ -178,8 +189,11 @@ int splitio_grant_transfer(xen_pfn_t mfn, domid_t domid, grant_ref_t ref)
 		.ref = ref,
 	};
 
-	if (HYPERVISOR_grant_table_op(GNTTABOP_transfer, &op, 1))
+	if (HYPERVISOR_grant_table_op(GNTTABOP_transfer, &op, 1)) {
+		*kept = true;
 		return GNTST_general_error;
+	}
+	*kept = op.status == GNTST_bad_page;
 	return op.status;
 }
 EXPORT_SYMBOL_GPL(splitio_grant_transfer);

@@ -107,17 +107,22 @@ static void netback_queue_disconnect(struct netback_queue *q)
 {
 	struct netback_vif *vif = q->vif;
 
-	/* No more events, then nobody left to use the rings. */
-	if (q->rx_evtchn.irq)
-		splitio_evtchn_unbind(&q->rx_evtchn, q);
-	if (q->tx_evtchn.irq)
-		splitio_evtchn_unbind(&q->tx_evtchn, q);
+	/*
+	 * First the rings' users, which notify the guest through the
+	 * channels; then the channels, whose handlers only wake the thread
+	 * (harmless once it is gone) or schedule the disabled NAPI (a no-op).
+	 */
 	if (q->rx_thread) {
 		kthread_stop(q->rx_thread);
 		q->rx_thread = NULL;
 	}
-	if (q->napi_added) {
+	if (q->napi_added)
 		napi_disable(&q->napi);
+	if (q->rx_evtchn.irq)
+		splitio_evtchn_unbind(&q->rx_evtchn, q);
+	if (q->tx_evtchn.irq)
+		splitio_evtchn_unbind(&q->tx_evtchn, q);
+	if (q->napi_added) {
 		netif_napi_del(&q->napi);
 		q->napi_added = false;
 	}

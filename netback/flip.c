@@ -14,9 +14,9 @@
  *
  * Per data page: its frame is detached (direct-map PTE cleared on every
  * CPU, p2m invalidated), transferred, and replaced from Xen.  A transfer
- * that fails with GNTST_bad_page leaves the frame ours and it goes back
- * under the page; any other failure gave it to Xen, and a fresh one
- * replaces it, as after a success.  A failed slot is answered with an
+ * that fails with GNTST_bad_page, or whose hypercall fails, leaves the
+ * frame ours and it goes back under the page; any other failure gave it
+ * to Xen, and a fresh one replaces it, as after a success.  A failed slot is answered with an
  * error and the packet counted in to_guest_drop_transfer_error.
  */
 #include "netback/common.h"
@@ -28,12 +28,18 @@ bool netback_flip_usable(void)
 }
 
 /*
- * A page whose frame went to the guest (or to Xen) and that Xen had no
- * replacement for is marked frameless: it is neither used nor freed until
- * a later try gives it a frame.  frames_detached counts it meanwhile.
+ * Is data page @n ready to be filled and flipped?  A page whose frame went
+ * to the guest (or to Xen) and that Xen had no replacement for is marked
+ * frameless: it is neither used nor freed until a later try gives it a
+ * frame (frames_detached counts it meanwhile).  A page Xen refused to take
+ * was freed, and a new one is allocated here.
  */
-static bool netback_flip_has_frame(struct netback_queue *q, unsigned int n)
+static bool netback_flip_ready(struct netback_queue *q, unsigned int n)
 {
+	if (!q->flip_pages[n]) {
+		q->flip_pages[n] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		return q->flip_pages[n];
+	}
 	if (!test_bit(n, &q->flip_frameless))
 		return true;
 	if (splitio_frame_populate(q->flip_pages[n]))
@@ -52,13 +58,28 @@ static bool netback_flip_page(struct netback_queue *q, unsigned int n,
 {
 	struct page *page = q->flip_pages[n];
 	xen_pfn_t mfn;
+	bool kept;
 	s16 status;
 
 	if (splitio_frame_detach(page, &mfn))
 		return false;
-	status = splitio_grant_transfer(mfn, q->vif->domid, ref);
-	if (status == GNTST_bad_page && !splitio_frame_attach(page, mfn))
-		return false;
+	status = splitio_grant_transfer(mfn, q->vif->domid, ref, &kept);
+	if (kept) {
+		if (!splitio_frame_attach(page, mfn)) {
+			/*
+			 * GNTST_bad_page: the frame has another reference
+			 * (a mapping we do not know of) and would be refused
+			 * every time: use another page from now on.
+			 */
+			if (status == GNTST_bad_page) {
+				__free_page(page);
+				q->flip_pages[n] = NULL;
+			}
+			return false;
+		}
+		/* Not reached: the frame is ours.  Let Xen have it back. */
+		splitio_frame_release(mfn);
+	}
 	if (splitio_frame_populate(page)) {
 		__set_bit(n, &q->flip_frameless);
 		if (net_ratelimit())
@@ -68,18 +89,31 @@ static bool netback_flip_page(struct netback_queue *q, unsigned int n,
 	return status == GNTST_okay;
 }
 
+/*
+ * The guest gets whole frames: the bytes after the packet are zeroed, so
+ * that neither Dom0's memory nor what an earlier owner of a frame from Xen
+ * left in it goes along.
+ */
 static void netback_flip_place(struct netback_rx_packet *pkt,
 			       struct sk_buff *skb)
 {
 	struct netback_queue *q = pkt->q;
 	unsigned int n, len, pos = 0;
+	void *data;
 
 	for (n = 0; n < pkt->nr_data; n++, pos += len) {
 		len = min_t(unsigned int, skb->len - pos, XEN_PAGE_SIZE);
-		if (!netback_flip_has_frame(q, n) ||
-		    skb_copy_bits(skb, pos, page_address(q->flip_pages[n]),
-				  len) ||
-		    !netback_flip_page(q, n,
+		if (!netback_flip_ready(q, n)) {
+			__set_bit(n, &pkt->failed);
+			continue;
+		}
+		data = page_address(q->flip_pages[n]);
+		if (skb_copy_bits(skb, pos, data, len)) {
+			__set_bit(n, &pkt->failed);
+			continue;
+		}
+		memset(data + len, 0, XEN_PAGE_SIZE - len);
+		if (!netback_flip_page(q, n,
 				       netback_rx_data_request(pkt, n)->gref))
 			__set_bit(n, &pkt->failed);
 	}
@@ -120,7 +154,7 @@ void netback_flip_free(struct netback_queue *q)
 	for (n = 0; n < NETBACK_RX_MAX_SLOTS; n++) {
 		if (!q->flip_pages[n])
 			continue;
-		if (netback_flip_has_frame(q, n))
+		if (netback_flip_ready(q, n))
 			__free_page(q->flip_pages[n]);
 		else	/* never freed without a frame: leaked, and counted */
 			netdev_err(q->vif->dev, "queue %u: a page without a frame is leaked\n",

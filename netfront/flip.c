@@ -17,25 +17,29 @@
 /* Can this domain receive by flipping at all? */
 bool netfront_flip_possible(void)
 {
-	return splitio_frames_usable();
+	return splitio_frames_usable() && splitio_transfer_possible();
 }
 
-/* Posts @page through reference @ref: gives its frame up, offers the entry. */
+/*
+ * Posts @page through reference @ref: gives its frame up, offers the entry.
+ * The page is scrubbed first, as the balloon driver scrubs what it hands
+ * back: Xen does not clear a frame a live domain frees, and may give it to
+ * anyone.  Returns -EFAULT if the page was left without a frame: it is then
+ * lost (frames_detached shows it) and must be forgotten.
+ */
 int netfront_flip_post(struct netfront_queue *q, struct page *page, int ref)
 {
 	domid_t domid = q->nf->xdev->otherend_id;
 	xen_pfn_t mfn;
 	int err;
 
+	clear_page(page_address(page));
 	err = splitio_frame_detach(page, &mfn);
 	if (err)
 		return err;
 	err = splitio_frame_release(mfn);
-	if (err) {
-		if (splitio_frame_attach(page, mfn))
-			return -EFAULT;	/* not reached: the frame is ours */
-		return err;
-	}
+	if (err)
+		return splitio_frame_attach(page, mfn) ? -EFAULT : err;
 	err = splitio_transfer_offer(&q->rx_xfer, ref, domid,
 				     page_to_pfn(page));
 	if (err && splitio_frame_populate(page))
@@ -62,9 +66,12 @@ struct page *netfront_flip_take(struct netfront_queue *q,
 	if (got < 0)
 		return NULL;	/* Xen never completed it: entry kept too */
 	splitio_gref_pool_release(&q->rx_pool, buf->gref);
-	if (got && !splitio_frame_attach(page, mfn)) {
-		*arrived = true;
-		return page;
+	if (got) {
+		if (!splitio_frame_attach(page, mfn)) {
+			*arrived = true;
+			return page;
+		}
+		splitio_frame_release(mfn);	/* not reached: it is ours */
 	}
 	return splitio_frame_populate(page) ? NULL : page;
 }

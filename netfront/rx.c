@@ -62,7 +62,10 @@ static struct page *rx_take_buf(struct netfront_queue *q, u32 slot,
 	return page;
 }
 
-/* Grants @page to the backend as a buffer; returns the reference. */
+/*
+ * Grants @page to the backend as a buffer; returns the reference, or an
+ * error: -EFAULT if flipping left the page without a frame (lost to us).
+ */
 static int rx_post(struct netfront_queue *q, domid_t domid, struct page *page)
 {
 	int ref, err;
@@ -99,7 +102,8 @@ void netfront_rx_refill(struct netfront_queue *q)
 			break;
 		ref = rx_post(q, domid, page);
 		if (ref < 0) {
-			rx_put_page(q, page);
+			if (ref != -EFAULT)
+				rx_put_page(q, page);
 			break;
 		}
 		q->rx_bufs[slot].page = page;
