@@ -26,17 +26,9 @@ life_wait_marker() {
 		{ lab_fail "the guest never reached $1"; return 1; }
 }
 
-life_counters_zero() {
-	local c
-	[ -d /sys/module/splitio_core ] || return 0
-	for c in grants_mapped grefs_held evtchns_bound; do
-		[ "$(cat /sys/module/splitio_core/parameters/$c)" = 0 ] || return 1
-	done
-}
-
 life_check_released() {
-	lab_wait_for 30 life_counters_zero && return 0
-	lab_fail "splitio_core's counters not back to zero $1: $(cd /sys/module/splitio_core/parameters && grep . grants_mapped grefs_held evtchns_bound | tr '\n' ' ')"
+	lab_wait_for 30 lab_core_idle && return 0
+	lab_fail "splitio_core's counters not back to zero $1: $(lab_core_counters)"
 }
 
 scenario_dom0() {

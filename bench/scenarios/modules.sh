@@ -8,17 +8,14 @@ SPLITIO_MODULES="splitio_core splitio_netback splitio_blkback splitio_netfront s
 # Load every module, check the counters, unload in reverse; twice, so that a
 # module that leaves state behind on unload fails on the second load.
 load_unload_all() {
-	local round mod counter value rev=""
+	local round mod rev=""
 	for round in 1 2; do
 		for mod in $SPLITIO_MODULES; do
 			lab_run modprobe "$mod" || { echo "FAIL: modprobe $mod"; return 1; }
 			rev="$mod $rev"
 		done
-		for counter in grants_mapped grefs_held evtchns_bound; do
-			value=$(cat /sys/module/splitio_core/parameters/$counter) ||
-				{ echo "FAIL: no counter $counter"; return 1; }
-			[ "$value" = 0 ] || { echo "FAIL: $counter = $value at rest"; return 1; }
-		done
+		lab_core_idle ||
+			{ echo "FAIL: counters not 0 at rest: $(lab_core_counters)"; return 1; }
 		for mod in $rev; do
 			lab_run rmmod "$mod" || { echo "FAIL: rmmod $mod"; return 1; }
 		done

@@ -12,30 +12,14 @@
 #
 # Parameters: runtime= (s, 5), flip= (0), guest_timeout= (s).
 
-COUNTERS="grants_mapped grefs_held evtchns_bound frames_detached"
 # A few pages either way: page tables, Xen's own per-domain pages.
 DOM0_SLACK_KIB=64
 
-counters_zero() {
-	local c
-	for c in $COUNTERS; do
-		[ "$(cat /sys/module/splitio_core/parameters/$c)" = 0 ] || return 1
-	done
-}
-
-show_counters() {
-	local c
-	for c in $COUNTERS; do
-		echo "    $c=$(cat /sys/module/splitio_core/parameters/$c)"
-	done
-}
-
 check_released() {
-	if lab_wait_for 30 counters_zero; then
+	if lab_wait_for 30 lab_core_idle; then
 		lab_log "counters back to 0 $1"
 	else
-		lab_fail "counters not back to 0 $1:"
-		show_counters
+		lab_fail "counters not back to 0 $1: $(lab_core_counters)"
 	fi
 }
 

@@ -44,12 +44,8 @@ nf_dom0_server() {
 }
 
 nf_counters_zero() {
-	local counter value
-	for counter in grants_mapped grefs_held evtchns_bound; do
-		value=$(cat /sys/module/splitio_core/parameters/$counter)
-		echo "$counter=$value"
-		[ "$value" = 0 ] || { echo "FAIL: $counter = $value"; return 1; }
-	done
+	lab_core_counters
+	lab_core_idle || { echo "FAIL: counters not 0"; return 1; }
 }
 
 # Up to Dom0 and back; what comes back must be what went.

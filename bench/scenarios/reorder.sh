@@ -158,16 +158,9 @@ check_verify_jobs() {
 	LAB_OUT=$RESULTS
 }
 
-core_idle() {
-	local counter
-	for counter in grants_mapped grefs_held evtchns_bound; do
-		[ "$(cat /sys/module/splitio_core/parameters/$counter)" = 0 ] || return 1
-	done
-}
-
 check_released() {
-	lab_wait_for 30 core_idle || lab_fail "splitio_core's counters not back to 0 after the destroy: $(
-		cd /sys/module/splitio_core/parameters && grep . grants_mapped grefs_held evtchns_bound | tr '\n' ' ')"
+	lab_wait_for 30 lab_core_idle ||
+		lab_fail "splitio_core's counters not back to 0 after the destroy: $(lab_core_counters)"
 }
 
 # The guest never exits cleanly: keep its console and files all the same.

@@ -180,15 +180,11 @@ lab_guest_collect() {
 	[ "$rc" = 0 ] || { lab_fail "guest $name: its part failed (rc=${rc:-none})"; return 1; }
 }
 
-# splitio_core's counts of grants, mappings and event channels are back to
-# zero: nothing leaked once every guest is gone.
+# splitio_core's counters are back to zero: nothing leaked once every
+# guest is gone.
 lab_core_counters_zero() {
-	local counter value
-	[ -d /sys/module/splitio_core ] || return 0
-	for counter in grants_mapped grefs_held evtchns_bound frames_detached; do
-		value=$(cat /sys/module/splitio_core/parameters/$counter)
-		[ "$value" = 0 ] || lab_fail "$counter = $value after the guest is gone"
-	done
+	lab_core_idle ||
+		lab_fail "splitio_core's counters not 0 after the guest is gone: $(lab_core_counters)"
 }
 
 # The memory Xen counts for domain $1 (a name; Dom0 is Domain-0), in KiB:

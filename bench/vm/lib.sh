@@ -63,6 +63,30 @@ lab_unfollow() { kill -- "-$1" 2>/dev/null; }
 
 lab_metric() { echo "@@METRIC $1 $2 $3"; }
 
+# splitio_core's leak counters, its read-only module parameters: grants
+# mapped, grant references held, event channels bound, frameless pages.
+LAB_CORE_PARAMS=/sys/module/splitio_core/parameters
+LAB_CORE_COUNTERS="grants_mapped grefs_held evtchns_bound frames_detached"
+
+# True if every counter is 0, or splitio_core is not loaded; a counter
+# that cannot be read is not 0.
+lab_core_idle() {
+	local counter
+	[ -d "$LAB_CORE_PARAMS" ] || return 0
+	for counter in $LAB_CORE_COUNTERS; do
+		[ "$(cat "$LAB_CORE_PARAMS/$counter" 2>/dev/null)" = 0 ] || return 1
+	done
+}
+
+# The counters, as "name=value ...".
+lab_core_counters() {
+	local counter out=""
+	for counter in $LAB_CORE_COUNTERS; do
+		out="$out $counter=$(cat "$LAB_CORE_PARAMS/$counter" 2>/dev/null)"
+	done
+	echo "${out# }"
+}
+
 # Emit a file on the console so that Dom0 can carry it to the results.
 # It starts on a line of its own whatever was printed before.
 lab_emit_file() {
