@@ -2,10 +2,10 @@
 /*
  * Packets in.  The rx ring is kept full of pages, each granted writable to
  * the backend, which copies packets into them (or, flipping, offered as a
- * transfer grant, flip.c).  The buffer posted at ring
- * slot i has id i, and the backend answers requests in ring order: the
- * response at index i must carry id i and names that buffer.  An extra-info
- * slot consumes the buffer posted at its index without using it.
+ * transfer grant: flip.c).  The buffer posted at ring slot i has id i, and
+ * the backend answers requests in ring order: the response at index i must
+ * carry id i and names that buffer.  An extra-info slot consumes the buffer
+ * posted at its index without using it.
  *
  * A packet is its first slot (copied into the skb's linear area, so that
  * page is posted again at once), then its NETRXF_more_data slots, attached
