@@ -266,14 +266,8 @@ netdev_tx_t netback_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void netback_rx_forward(struct netback_vif *vif, struct sk_buff *skb);
 int netback_rx_thread(void *arg);
 bool netback_rx_pending(struct netback_queue *q);
-void netback_rx_count(struct netback_queue *q, u64_stats_t *ctr,
-		      unsigned int bytes);
-int netback_rx_take_requests(struct netback_queue *q, struct sk_buff *skb,
-			     struct netback_rx_packet *pkt);
 const struct xen_netif_rx_request *
 netback_rx_data_request(const struct netback_rx_packet *pkt, unsigned int n);
-void netback_rx_respond(struct netback_rx_packet *pkt,
-			const struct sk_buff *skb, u64_stats_t *drop);
 int netback_rx_deliver(struct netback_queue *q, struct sk_buff *skb,
 		       void (*place)(struct netback_rx_packet *pkt,
 				     struct sk_buff *skb),

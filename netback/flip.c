@@ -16,8 +16,9 @@
  * CPU, p2m invalidated), transferred, and replaced from Xen.  A transfer
  * that fails with GNTST_bad_page, or whose hypercall fails, leaves the
  * frame ours and it goes back under the page; any other failure gave it
- * to Xen, and a fresh one replaces it, as after a success.  A failed slot is answered with an
- * error and the packet counted in to_guest_drop_transfer_error.
+ * to Xen, and a fresh one replaces it, as after a success.  A failed slot
+ * is answered with an error and the packet counted in
+ * to_guest_drop_transfer_error.
  */
 #include "netback/common.h"
 

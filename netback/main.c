@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * splitio_netback: Xen paravirtual network backend (io/netif.h), with
- * copy and flip receive modes.  This file holds the module's parameters and module load and
- * unload; xenbus.c drives the XenBus side, tx.c and rx.c the data paths,
- * vfr.c the firewall-router's part in them.
+ * copy and flip receive modes.  This file holds the module's parameters
+ * and module load and unload; xenbus.c drives the XenBus side, tx.c, rx.c
+ * and flip.c the data paths, vfr.c the firewall-router's part in them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -208,8 +208,8 @@ bool netback_rx_pending(struct netback_queue *q)
 
 /* ---- What every RX mode shares ---------------------------------------- */
 
-void netback_rx_count(struct netback_queue *q, u64_stats_t *ctr,
-		      unsigned int bytes)
+static void netback_rx_count(struct netback_queue *q, u64_stats_t *ctr,
+			     unsigned int bytes)
 {
 	struct netback_rx_stats *st = &q->stats->rx;
 
@@ -227,8 +227,9 @@ void netback_rx_count(struct netback_queue *q, u64_stats_t *ctr,
  * when the packet can never fit the guest (the caller drops it); -EIO on
  * a protocol error.
  */
-int netback_rx_take_requests(struct netback_queue *q, struct sk_buff *skb,
-			     struct netback_rx_packet *pkt)
+static int netback_rx_take_requests(struct netback_queue *q,
+				    struct sk_buff *skb,
+				    struct netback_rx_packet *pkt)
 {
 	unsigned int nr_slots, n;
 	int avail;
@@ -260,11 +261,18 @@ int netback_rx_take_requests(struct netback_queue *q, struct sk_buff *skb,
 	return 0;
 }
 
-/* The request of data slot @n: slot 1 carries the GSO extra, if any. */
+/* Ring slot, from the packet's first, of data slot @n (1: the GSO extra). */
+static unsigned int netback_rx_ring_slot(const struct netback_rx_packet *pkt,
+					 unsigned int n)
+{
+	return n && pkt->gso ? n + 1 : n;
+}
+
+/* The request of data slot @n. */
 const struct xen_netif_rx_request *
 netback_rx_data_request(const struct netback_rx_packet *pkt, unsigned int n)
 {
-	return &pkt->reqs[n && pkt->gso ? n + 1 : n];
+	return &pkt->reqs[netback_rx_ring_slot(pkt, n)];
 }
 
 /*
@@ -272,8 +280,8 @@ netback_rx_data_request(const struct netback_rx_packet *pkt, unsigned int n)
  * its buffer, or an error if bit n of pkt->failed is set; counts the
  * packet as delivered, or as dropped through @drop if any slot failed.
  */
-void netback_rx_respond(struct netback_rx_packet *pkt,
-			const struct sk_buff *skb, u64_stats_t *drop)
+static void netback_rx_respond(struct netback_rx_packet *pkt,
+			       const struct sk_buff *skb, u64_stats_t *drop)
 {
 	struct netback_queue *q = pkt->q;
 	struct xen_netif_rx_response *rsp;
@@ -294,8 +302,8 @@ void netback_rx_respond(struct netback_rx_packet *pkt,
 			if (pkt->gso)
 				flags |= XEN_NETRXF_extra_info;
 		}
-		rsp = netif_rx_response_slot(&q->rx, first + (n && pkt->gso ?
-							      n + 1 : n));
+		rsp = netif_rx_response_slot(&q->rx,
+					     first + netback_rx_ring_slot(pkt, n));
 		rsp->id = netback_rx_data_request(pkt, n)->id;
 		rsp->offset = 0;
 		rsp->flags = flags;

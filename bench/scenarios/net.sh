@@ -12,8 +12,8 @@
 # - with our backend: its statistics are in `ethtool -S`, and splitio_core's
 #   counters are back to zero once the guest is gone.
 #
-# - flip=1: our netfront is loaded with rx_flip=1 (guest-init) and must receive by page
-#   flipping when the backend is ours, by copy when it is the kernel's
+# - flip=1: our netfront is loaded with rx_flip=1 (guest-init) and must
+#   receive by page flipping when the backend is ours, by copy when it is the kernel's
 #   (request-rx-copy is read from XenStore).  While flipping, the page
 #   counts Xen keeps for the guest and for Dom0 (xentop) must be the same,
 #   within $FLIP_SLACK_KIB, before and after the traffic, and no transfer
