@@ -116,6 +116,7 @@ struct blkfront_dev {
 	bool discard;				/* BLKIF_OP_DISCARD supported */
 	struct blk_mq_tag_set tag_set;		/* valid while disk is set */
 	struct gendisk *disk;			/* NULL unless connected */
+	bool suspended;				/* disk's queue quiesced */
 };
 
 /* Per blk-mq request: the status its response gave, until completion. */
@@ -127,6 +128,8 @@ struct blkfront_cmd {
 int blkfront_rings_alloc(struct blkfront_dev *dev);
 void blkfront_rings_close(struct blkfront_dev *dev);
 void blkfront_rings_free(struct blkfront_dev *dev);
+void blkfront_rings_suspend(struct blkfront_dev *dev,
+			    struct list_head *in_flight);
 blk_status_t blkfront_ring_queue(struct blkfront_ring *ring,
 				 struct blk_mq_hw_ctx *hctx,
 				 struct request *rq);
@@ -136,6 +139,9 @@ int blkfront_identify(struct blkfront_dev *dev, u32 vdev);
 int blkfront_disk_add(struct blkfront_dev *dev,
 		      const struct blkfront_disk_info *info);
 void blkfront_disk_remove(struct blkfront_dev *dev);
+unsigned int blkfront_disk_suspend(struct blkfront_dev *dev);
+void blkfront_disk_resume(struct blkfront_dev *dev,
+			  const struct blkfront_disk_info *info);
 
 /* xenbus.c */
 int blkfront_negotiate(struct blkfront_dev *dev);

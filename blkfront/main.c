@@ -9,6 +9,9 @@
  *   backend Closing    -> I/O stopped, disk removed, we go Closed
  *   backend Closed     -> the backend has let go of the rings: free them
  *
+ * After a restore, resume() holds I/O back and frees the old rings; the
+ * new backend's InitWait and Connected then give the same disk new rings.
+ *
  * All of these run in the xenwatch thread, one at a time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -87,6 +90,28 @@ static void blkfront_backend_changed(struct xenbus_device *xdev,
 	}
 }
 
+/*
+ * Called, in the xenwatch thread, once this domain runs again after a save:
+ * the backend that had the rings is gone, so are this domain's grant table
+ * and event channels of then.  Requests in flight wait, with all new ones,
+ * for the rings we give the new backend when it reaches InitWait.  (A
+ * cancelled save calls nothing: the old connection carries on.  Nor does
+ * one that failed before the domain was saved, but it comes here too.)
+ */
+static int blkfront_resume(struct xenbus_device *xdev)
+{
+	struct blkfront_dev *dev = dev_get_drvdata(&xdev->dev);
+	unsigned int requeued;
+
+	/* A suspend that failed before the save: nothing was lost. */
+	if (dev->rings && !splitio_evtchn_lost(&dev->rings[0].evtchn))
+		return 0;
+	requeued = blkfront_disk_suspend(dev);
+	dev_info(&xdev->dev, "%s: resumed: %u request(s) in flight requeued, reconnecting\n",
+		 dev->disk_name, requeued);
+	return 0;
+}
+
 static void blkfront_remove_dev(struct xenbus_device *xdev)
 {
 	struct blkfront_dev *dev = dev_get_drvdata(&xdev->dev);
@@ -110,6 +135,7 @@ static struct xenbus_driver blkfront_driver = {
 	.ids = blkfront_ids,
 	.probe = blkfront_probe,
 	.remove = blkfront_remove,
+	.resume = blkfront_resume,
 	.otherend_changed = blkfront_backend_changed,
 };
 

@@ -60,11 +60,19 @@ int blkfront_identify(struct blkfront_dev *dev, u32 vdev)
 	return 0;
 }
 
+/*
+ * The ring is looked up per request: a restore replaces the rings while
+ * the queue is quiesced, and a disk left without them fails its I/O.
+ */
 static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 				      const struct blk_mq_queue_data *bd)
 {
+	struct blkfront_dev *dev = hctx->queue->queuedata;
+
 	blk_mq_start_request(bd->rq);
-	return blkfront_ring_queue(hctx->driver_data, hctx, bd->rq);
+	if (!dev->rings)
+		return BLK_STS_IOERR;
+	return blkfront_ring_queue(&dev->rings[hctx->queue_num], hctx, bd->rq);
 }
 
 static void blkfront_complete_rq(struct request *rq)
@@ -74,19 +82,9 @@ static void blkfront_complete_rq(struct request *rq)
 	blk_mq_end_request(rq, cmd->status);
 }
 
-static int blkfront_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
-			      unsigned int index)
-{
-	struct blkfront_dev *dev = data;
-
-	hctx->driver_data = &dev->rings[index];
-	return 0;
-}
-
 static const struct blk_mq_ops blkfront_mq_ops = {
 	.queue_rq = blkfront_queue_rq,
 	.complete = blkfront_complete_rq,
-	.init_hctx = blkfront_init_hctx,
 };
 
 static const struct block_device_operations blkfront_fops = {
@@ -109,13 +107,26 @@ static void blkfront_set_limits(const struct blkfront_dev *dev,
 	blk_queue_dma_alignment(q, SECTOR_SIZE - 1);
 	/* blkif has no FUA: the block layer flushes after such writes. */
 	blk_queue_write_cache(q, dev->flush, false);
-	if (!dev->discard)
+	if (!dev->discard) {
+		/* A restore may have brought a backend without it. */
+		blk_queue_max_discard_sectors(q, 0);
 		return;
+	}
 	/* A request's size in bytes must fit its 32-bit __data_len. */
 	blk_queue_max_discard_sectors(q, UINT_MAX >> SECTOR_SHIFT);
 	q->limits.discard_granularity = max(info->discard_granularity,
 					    info->sector_size);
 	q->limits.discard_alignment = info->discard_alignment;
+}
+
+/* What the backend says of the disk, when it connects and reconnects. */
+static void blkfront_disk_describe(struct blkfront_dev *dev,
+				   struct gendisk *disk,
+				   const struct blkfront_disk_info *info)
+{
+	blkfront_set_limits(dev, disk->queue, info);
+	set_capacity_and_notify(disk, info->sectors);
+	set_disk_ro(disk, info->info & VDISK_READONLY);
 }
 
 static void blkfront_disk_setup(struct blkfront_dev *dev,
@@ -128,10 +139,7 @@ static void blkfront_disk_setup(struct blkfront_dev *dev,
 	disk->fops = &blkfront_fops;
 	disk->private_data = dev;
 	strscpy(disk->disk_name, dev->disk_name, DISK_NAME_LEN);
-	blkfront_set_limits(dev, disk->queue, info);
-	set_capacity(disk, info->sectors);
-	if (info->info & VDISK_READONLY)
-		set_disk_ro(disk, true);
+	blkfront_disk_describe(dev, disk, info);
 }
 
 /* Creates the disk on the negotiated rings and makes it visible. */
@@ -173,6 +181,19 @@ err_free_tag_set:
 	return err;
 }
 
+/* Lets a quiesced disk's requests go again: to the rings, if it has any. */
+static void blkfront_disk_restart(struct blkfront_dev *dev)
+{
+	struct request_queue *q = dev->disk->queue;
+
+	if (!dev->suspended)
+		return;
+	dev->suspended = false;
+	blk_mq_unquiesce_queue(q);
+	blk_mq_start_stopped_hw_queues(q, true);
+	blk_mq_kick_requeue_list(q);
+}
+
 /*
  * Removes the disk, open or not: I/O to an open one fails from here on.
  * Call with the rings closed, so that nothing in flight holds up
@@ -182,8 +203,46 @@ void blkfront_disk_remove(struct blkfront_dev *dev)
 {
 	if (!dev->disk)
 		return;
+	/* Requests held back for new rings come through, and fail. */
+	blkfront_disk_restart(dev);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
 	blk_mq_free_tag_set(&dev->tag_set);
 	dev->disk = NULL;
+}
+
+/*
+ * A restore: the rings are about to go with the backend that had them.
+ * Quiescing waits for every queue_rq() under way, and holds new requests
+ * back until the disk has rings again.  Those in flight on the old rings
+ * are requeued, to go out first on the new ones: their data is in memory,
+ * restored with it, and writing or reading it once more does no harm.
+ * Returns how many were in flight.
+ */
+unsigned int blkfront_disk_suspend(struct blkfront_dev *dev)
+{
+	struct request *rq, *next;
+	unsigned int requeued = 0;
+	LIST_HEAD(in_flight);
+
+	if (dev->disk && !dev->suspended) {
+		blk_mq_quiesce_queue(dev->disk->queue);
+		dev->suspended = true;
+	}
+	blkfront_rings_suspend(dev, &in_flight);
+	/* Each goes to the head of the queue: the last first. */
+	list_for_each_entry_safe_reverse(rq, next, &in_flight, queuelist) {
+		list_del_init(&rq->queuelist);
+		blk_mq_requeue_request(rq, false);
+		requeued++;
+	}
+	return requeued;
+}
+
+/* The backend connected again, after a restore: I/O resumes. */
+void blkfront_disk_resume(struct blkfront_dev *dev,
+			  const struct blkfront_disk_info *info)
+{
+	blkfront_disk_describe(dev, dev->disk, info);
+	blkfront_disk_restart(dev);
 }

@@ -270,19 +270,27 @@ blk_status_t blkfront_ring_queue(struct blkfront_ring *ring,
 
 /* ---- Completing requests ----------------------------------------------- */
 
+/* Frees @id, whose grants are ended, and returns its request. */
+static struct request *ring_free_id(struct blkfront_ring *ring, u32 id)
+{
+	struct blkfront_shadow *shadow = &ring->shadow[id];
+	struct request *rq = shadow->rq;
+
+	shadow->rq = NULL;
+	shadow->next_free = ring->free_head;
+	ring->free_head = id;
+	return rq;
+}
+
 /* Frees @id and queues its request on @done to complete with @status. */
 static void ring_finish(struct blkfront_ring *ring, u32 id,
 			blk_status_t status, struct list_head *done)
 {
-	struct blkfront_shadow *shadow = &ring->shadow[id];
-	struct request *rq = shadow->rq;
+	struct request *rq = ring_free_id(ring, id);
 	struct blkfront_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	cmd->status = status;
 	list_add_tail(&rq->queuelist, done);
-	shadow->rq = NULL;
-	shadow->next_free = ring->free_head;
-	ring->free_head = id;
 }
 
 /*
@@ -416,6 +424,45 @@ void blkfront_rings_close(struct blkfront_dev *dev)
 		return;
 	for (i = 0; i < dev->nr_rings; i++)
 		ring_close(&dev->rings[i]);
+}
+
+/*
+ * Stops @ring without failing anything: each request in flight goes on
+ * @in_flight, its grants ended, to be issued again on the next rings.
+ */
+static void ring_suspend(struct blkfront_ring *ring,
+			 struct list_head *in_flight)
+{
+	unsigned long flags;
+	u32 id;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	ring->live = false;
+	ring->stopped = NULL;
+	for (id = 0; id < ring->front.nr_ents; id++) {
+		if (!ring->shadow[id].rq)
+			continue;
+		ring_revoke_grants(ring, &ring->shadow[id]);
+		list_add_tail(&ring_free_id(ring, id)->queuelist, in_flight);
+	}
+	spin_unlock_irqrestore(&ring->lock, flags);
+}
+
+/*
+ * After a restore: the backend that had the rings is gone, with the grant
+ * table and the event channels of that domain.  Takes every request in
+ * flight off the rings onto @in_flight, and frees the rings.
+ */
+void blkfront_rings_suspend(struct blkfront_dev *dev,
+			    struct list_head *in_flight)
+{
+	unsigned int i;
+
+	if (!dev->rings)
+		return;
+	for (i = 0; i < dev->nr_rings; i++)
+		ring_suspend(&dev->rings[i], in_flight);
+	blkfront_rings_free(dev);
 }
 
 static irqreturn_t ring_interrupt(int irq, void *dev_id)

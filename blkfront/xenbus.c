@@ -14,6 +14,24 @@
 
 #include "blkfront/common.h"
 
+/*
+ * A disk that outlived its rings (a restore) keeps its hardware queues and
+ * request limits: the requests queued for it were built to them.  Rings
+ * as many and requests as large must be possible with the new backend.
+ */
+static int blkfront_keep_disk_shape(struct blkfront_dev *dev,
+				    unsigned int nr_rings,
+				    unsigned int max_segs)
+{
+	if (nr_rings >= dev->nr_rings && max_segs >= dev->max_segs)
+		return 0;
+	xenbus_dev_fatal(dev->xdev, -EOPNOTSUPP,
+			 "backend offers %u queue(s) of %u segments, %s has %u of %u",
+			 nr_rings, max_segs, dev->disk_name, dev->nr_rings,
+			 dev->max_segs);
+	return -EOPNOTSUPP;
+}
+
 static int blkfront_read_ring_features(struct blkfront_dev *dev)
 {
 	u32 max_order, max_queues, max_indirect;
@@ -22,20 +40,29 @@ static int blkfront_read_ring_features(struct blkfront_dev *dev)
 		{ "multi-queue-max-queues", &max_queues, 1, false },
 		{ "feature-max-indirect-segments", &max_indirect, 0, false },
 	};
+	unsigned int nr_rings, max_segs;
 	int err;
 
 	err = splitio_xs_gather(dev->xdev, dev->xdev->otherend, fields,
 				ARRAY_SIZE(fields));
 	if (err)
 		return err;
-	dev->ring_order = min_t(u32, max_order, BLKFRONT_MAX_RING_ORDER);
-	/* More queues than CPUs to submit on would only cost grants. */
-	dev->nr_rings = min3(max_t(u32, max_queues, 1), num_online_cpus(),
-			     (unsigned int)BLKFRONT_MAX_QUEUES);
-	dev->indirect = max_indirect > BLKIF_MAX_SEGMENTS_PER_REQUEST;
-	dev->max_segs = dev->indirect ?
+	nr_rings = clamp_t(u32, max_queues, 1, BLKFRONT_MAX_QUEUES);
+	max_segs = max_indirect > BLKIF_MAX_SEGMENTS_PER_REQUEST ?
 		min_t(u32, max_indirect, BLKFRONT_MAX_INDIRECT_SEGS) :
 		BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	if (dev->disk) {
+		err = blkfront_keep_disk_shape(dev, nr_rings, max_segs);
+		if (err)
+			return err;
+	} else {
+		/* More queues than CPUs to submit on would only cost grants. */
+		dev->nr_rings = min(nr_rings, num_online_cpus());
+		dev->max_segs = max_segs;
+		dev->indirect = max_segs > BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	}
+	/* The ring's size may change: a full ring holds requests back. */
+	dev->ring_order = min_t(u32, max_order, BLKFRONT_MAX_RING_ORDER);
 	return 0;
 }
 
@@ -205,10 +232,15 @@ int blkfront_connect(struct blkfront_dev *dev)
 	dev->flush_op = info.flush ? BLKIF_OP_FLUSH_DISKCACHE :
 				     BLKIF_OP_WRITE_BARRIER;
 	dev->discard = info.discard;
-	err = blkfront_disk_add(dev, &info);
-	if (err) {
-		xenbus_dev_fatal(xdev, err, "adding disk %s", dev->disk_name);
-		return err;
+	if (dev->disk) {
+		blkfront_disk_resume(dev, &info);
+	} else {
+		err = blkfront_disk_add(dev, &info);
+		if (err) {
+			xenbus_dev_fatal(xdev, err, "adding disk %s",
+					 dev->disk_name);
+			return err;
+		}
 	}
 	dev_info(&xdev->dev, "%s: %llu sectors, %u-byte blocks, %u ring(s) of %u, %u segments%s%s%s%s\n",
 		 dev->disk_name, info.sectors, info.sector_size, dev->nr_rings,

@@ -26,4 +26,8 @@ void splitio_counters_report_leaks(void);
 int splitio_pgrant_slab_create(void);
 void splitio_pgrant_slab_destroy(void);
 
+/* grant/transfer.c: transfer tables taken down around a save. */
+void splitio_transfer_init(void);
+void splitio_transfer_exit(void);
+
 #endif /* SPLITIO_CORE_H */

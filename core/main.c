@@ -10,11 +10,18 @@
 
 static int __init splitio_core_init(void)
 {
-	return splitio_pgrant_slab_create();
+	int err;
+
+	err = splitio_pgrant_slab_create();
+	if (err)
+		return err;
+	splitio_transfer_init();
+	return 0;
 }
 
 static void __exit splitio_core_exit(void)
 {
+	splitio_transfer_exit();
 	splitio_pgrant_slab_destroy();
 	splitio_counters_report_leaks();
 }

@@ -66,11 +66,17 @@ void splitio_granted_ring_teardown(struct splitio_granted_ring *ring);
 
 /* ---- Page flipping: transfer grants (grant/transfer.c) ---- */
 
-/* A frontend's second mapping of its own v1 grant table. */
+/*
+ * A frontend's second mapping of its own v1 grant table.  It is taken
+ * down around a save and put up again after it (grant/transfer.c).
+ */
 struct splitio_transfer_table {
 	struct grant_entry_v1 *entries;	/* NULL: not mapped */
-	unsigned int nr_entries;
+	unsigned int nr_entries;	/* 0 while the mapping is down */
+	unsigned int nr_frames;		/* table frames mapped */
+	xen_pfn_t *frames;		/* their machine frames, nr_frames */
 	struct page *spare;		/* what the vmap was made of */
+	struct list_head link;		/* on the list of mapped tables */
 };
 
 bool splitio_transfer_possible(void);

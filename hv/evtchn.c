@@ -136,3 +136,16 @@ void splitio_evtchn_unbind(struct splitio_evtchn *ch, void *dev_id)
 	ch->port = 0;
 }
 EXPORT_SYMBOL_GPL(splitio_evtchn_unbind);
+
+/*
+ * True if frontend channel @ch went with a save and restore: the restored
+ * domain has none of its old channels, and the kernel has forgotten which
+ * IRQ each served (xen_irq_resume()), so its port no longer leads to its
+ * IRQ.  False for an unbound channel, and after a suspend that failed or
+ * was cancelled.
+ */
+bool splitio_evtchn_lost(const struct splitio_evtchn *ch)
+{
+	return ch->irq && irq_from_evtchn(ch->port) != ch->irq;
+}
+EXPORT_SYMBOL_GPL(splitio_evtchn_lost);

@@ -97,6 +97,7 @@ int splitio_evtchn_back_bind(struct xenbus_device *dev,
 			     irq_handler_t handler, const char *name,
 			     void *dev_id);
 void splitio_evtchn_unbind(struct splitio_evtchn *ch, void *dev_id);
+bool splitio_evtchn_lost(const struct splitio_evtchn *ch);
 
 static inline void splitio_evtchn_notify(const struct splitio_evtchn *ch)
 {

@@ -62,6 +62,7 @@ struct page *netfront_flip_take(struct netfront_queue *q,
 
 	buf->page = NULL;
 	*arrived = false;
+	/* After a restore the table is new and empty: nothing arrived. */
 	got = splitio_transfer_end(&q->rx_xfer, buf->gref, &mfn);
 	if (got < 0)
 		return NULL;	/* Xen never completed it: entry kept too */

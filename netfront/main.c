@@ -10,6 +10,9 @@
  *   backend Closing    -> traffic stopped, buffers back, we go Closed
  *   backend Closed     -> the backend has let go of the rings: free them
  *
+ * After a restore, resume() lets the old connection go; the new backend's
+ * InitWait then connects the same interface afresh.
+ *
  * State changes run in the xenwatch thread; remove() takes the device
  * over and closes it itself, waiting (bounded) for the backend to follow.
  */
@@ -136,6 +139,33 @@ out:
 	mutex_unlock(&nf->lock);
 }
 
+/*
+ * Called, in the xenwatch thread, once this domain runs again after a save:
+ * the backend is gone, and so are this domain's grant table and event
+ * channels of then.  Everything of the old connection is let go without
+ * waiting for anyone, packets in flight are dropped (TCP sends them
+ * again), and the new backend's InitWait connects us afresh.  (A cancelled
+ * save calls nothing: the old connection carries on.  Nor does one that
+ * failed before the domain was saved, but it comes here all the same.)
+ */
+static int netfront_resume(struct xenbus_device *xdev)
+{
+	struct netfront_dev *nf = dev_get_drvdata(&xdev->dev);
+
+	mutex_lock(&nf->lock);
+	if (nf->nr_queues && !splitio_evtchn_lost(&nf->queues[0].tx_evtchn)) {
+		/* A suspend that failed before the save: nothing was lost. */
+		mutex_unlock(&nf->lock);
+		return 0;
+	}
+	netdev_info(nf->netdev, "resumed: reconnecting\n");
+	netfront_release(nf);
+	mutex_unlock(&nf->lock);
+	/* The old backend's misdeeds are no reason to close the new one. */
+	cancel_work_sync(&nf->fatal_work);
+	return 0;
+}
+
 static bool netfront_backend_in(struct netfront_dev *nf,
 				enum xenbus_state a, enum xenbus_state b)
 {
@@ -212,6 +242,7 @@ static struct xenbus_driver netfront_driver = {
 	.ids = netfront_ids,
 	.probe = netfront_probe,
 	.remove = netfront_remove,
+	.resume = netfront_resume,
 	.otherend_changed = netfront_backend_changed,
 };
 

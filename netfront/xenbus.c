@@ -193,6 +193,8 @@ int netfront_connect(struct netfront_dev *nf)
 	netfront_queues_start(nf);
 	netif_carrier_on(netdev);
 	netif_tx_wake_all_queues(netdev);
+	/* The new vif (after a restore, another) learns where we are. */
+	netdev_notify_peers(netdev);
 	dev_info(&nf->xdev->dev, "%s: connected, %u queue(s)%s%s%s%s\n",
 		 netdev->name, nf->nr_queues,
 		 nf->split_evtchn ? ", split event channels" : "",
