@@ -267,7 +267,7 @@ struct blkback_dev {
 	fmode_t mode;			/* how bdev was opened */
 	bool readonly;			/* mode "r", or a read-only bdev */
 	unsigned int max_queues;	/* multi-queue-max-queues we wrote */
-	/* Set at connection, constant while rings run: */
+	/* Set at connection, constant while rings run, but for resizes: */
 	sector_t nr_sectors;		/* capacity in 512-byte sectors */
 	unsigned int block_mask;	/* sectors per logical block, minus 1 */
 	bool discard;			/* feature-discard advertised */
@@ -279,6 +279,9 @@ struct blkback_dev {
 	bool reorder;			/* batches go in elevator order */
 	struct blkback_stats stats;	/* what the rings did */
 };
+
+/* xenbus.c */
+void blkback_check_capacity(struct blkback_dev *be);
 
 /* connect.c */
 int blkback_rings_connect(struct blkback_dev *be);

@@ -144,7 +144,9 @@ static int ring_fetch_indirect(struct blkback_ring *ring,
 
 static bool ring_in_range(const struct blkback_dev *be, u64 sector, u64 nr)
 {
-	return sector <= be->nr_sectors && nr <= be->nr_sectors - sector;
+	u64 size = READ_ONCE(be->nr_sectors);	/* queue 0 may resize it */
+
+	return sector <= size && nr <= size - sector;
 }
 
 /*
@@ -364,6 +366,8 @@ int blkback_ring_thread(void *arg)
 					blkback_busy_timeout(ring));
 		if (kthread_should_stop())
 			break;
+		if (ring->index == 0)
+			blkback_check_capacity(ring->be);
 		blkback_complete(ring);
 		ring_push(ring);
 		if (!READ_ONCE(ring->be->broken)) {

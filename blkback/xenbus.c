@@ -86,6 +86,41 @@ static int blkback_write_disk_keys(struct xenbus_device *dev,
 	return 0;
 }
 
+static int blkback_write_resize(struct xenbus_device *dev,
+				struct xenbus_transaction xbt, void *arg)
+{
+	struct blkback_dev *be = arg;
+	int err;
+
+	err = splitio_xs_printf(dev, xbt, "sectors", "%llu",
+				(u64)be->nr_sectors);
+	if (err)
+		return err;
+	/* Connected once more: the frontend reads the disk's keys again. */
+	return splitio_xs_printf(dev, xbt, "state", "%d", dev->state);
+}
+
+/*
+ * From queue 0's thread, each time it wakes: if the backing device has
+ * grown or shrunk, the frontend hears of the new size as blkif.h has it,
+ * "sectors" rewritten and Connected written again.  Requests are checked
+ * against the new size from here on; a shrunken device fails those
+ * beyond its end anyway.
+ */
+void blkback_check_capacity(struct blkback_dev *be)
+{
+	sector_t now = bdev_nr_sectors(be->bdev);
+	sector_t was = READ_ONCE(be->nr_sectors);
+
+	if (now == was)
+		return;
+	WRITE_ONCE(be->nr_sectors, now);
+	dev_info(&be->xdev->dev, "capacity %llu -> %llu sectors\n",
+		 (u64)was, (u64)now);
+	splitio_xs_transact(be->xdev, "writing the new size",
+			    blkback_write_resize, be);
+}
+
 /* Connects once the device is open and the frontend's rings are ready. */
 static void blkback_try_connect(struct blkback_dev *be)
 {
