@@ -7,7 +7,7 @@ XEN_BIN=/usr/lib/xen-4.17/bin
 
 # Kernel modules each side may load; dependencies are resolved by depmod.
 DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
-	xen-netback xen-blkback loop virtio_pci virtio_blk virtio-rng bridge"
+	xen-netback xen-blkback loop virtio_pci virtio_blk virtio-rng bridge dm-delay"
 GUEST_MODULES="xen-netfront xen-blkfront"
 
 stage_busybox() {
@@ -102,6 +102,8 @@ build_dom0_image() {
 		stage_binary "$root" "$LAB_ROOT$XEN_BIN/$bin" "$XEN_BIN/$bin"
 	done
 	stage_binary "$root" "$LAB_ROOT/usr/bin/xenstore" /usr/bin/xenstore
+	# Device-mapper targets between a guest's disk and its backing store.
+	stage_binary "$root" "$(command -v dmsetup)" /usr/sbin/dmsetup
 	stage_binary "$root" "$LAB_REPO/tools/vfrctl/vfrctl" /usr/bin/vfrctl
 	for bin in read write ls list rm exists chmod watch; do
 		ln -sf xenstore "$root/usr/bin/xenstore-$bin"

@@ -4,7 +4,7 @@
 
 # Packages the host runs itself.
 LAB_HOST_PACKAGES="linux-headers-amd64 qemu-system-x86 grub-pc-bin grub-common
-	xorriso mtools busybox-static fio iperf3 ethtool gnuplot-nox kmod cpio gzip python3 make gcc
+	xorriso mtools busybox-static fio iperf3 ethtool dmsetup gnuplot-nox kmod cpio gzip python3 make gcc
 	clang libclang-rt-14-dev dkms"
 
 # Packages unpacked into the cache for the images.

@@ -3,7 +3,9 @@
 # net_back=.  Every check runs both ways, guest -> Dom0 and Dom0 -> guest:
 #
 # - TCP: $bytes of a seeded pseudo-random stream (bench/vm/netcheck.c); the
-#   receiver's sha256 must be the stream's.
+#   receiver's sha256 must be the stream's.  Then $v6_bytes of another one
+#   over IPv6 (the guest fd00:1::2, Dom0's vif fd00:1::1): the IPv6
+#   checksum offload and TCPv6 GSO paths.
 # - UDP: numbered datagrams with payloads fixed by their number.  None may
 #   arrive corrupt or twice, and every one lost must be counted as dropped
 #   somewhere: the interfaces' drop and error counters on both sides and
@@ -23,7 +25,7 @@
 #   what limits the checked transfers under emulation), so that with
 #   flip=1 the page counts are compared after that much received.
 #
-# Parameters: bytes= (TCP, each way, 256M), udp_count= (20000), udp_size=
+# Parameters: bytes= (TCP, each way, 256M), v6_bytes= (16M), udp_count= (20000), udp_size=
 # (1200), udp_pps= (4000), mtu= (1500, both ends), offload= (on|off:
 # checksum, SG and TSO in the guest), queues= (the guest's vCPUs, and so
 # its queues: 1), flip= (0), bulk= (none), memory=, guest_timeout= (s, 540).
@@ -38,6 +40,10 @@ PORT_GUEST_READY=5005
 PORT_DOM0_DONE=5006
 PORT_GUEST_UP=5007
 PORT_DOM0_COUNTED=5008
+SEED6_TO_GUEST=3001
+SEED6_TO_DOM0=4002
+PORT_TCP6_TO_GUEST=5009
+PORT_TCP6_TO_DOM0=5010
 
 # A few pages either way: page tables, Xen's own per-domain pages.
 FLIP_SLACK_KIB=64
@@ -45,9 +51,12 @@ PING_SIZES="0 1 56 1400 1472 1473 4000 8972 9000 16384 32000 65000"
 
 net_bytes() { echo "${bytes:-256M}"; }
 
+# The sha256 the receiver of stream $1, of $2 bytes, must get.
+net_stream_sha() { netcheck gen "$1" "$2" | sha256sum | cut -d' ' -f1; }
 
-# The sha256 the receiver of stream $1 must get.
-net_stream_sha() { netcheck gen "$1" "$(net_bytes)" | sha256sum | cut -d' ' -f1; }
+# The IPv6 address of host $2 (1: Dom0, 2: the guest) on the link of the
+# guest at IPv4 address $1 (10.N.0.2): fd00:N::$2.
+net_ip6() { echo "fd00:$(echo "$1" | cut -d. -f2)::$2"; }
 
 net_ping_sweep() {
 	local peer=$1 size bad=""
@@ -62,10 +71,14 @@ net_ping_sweep() {
 scenario_dom0() {
 	lab_use_backends || return 1
 	# The checksums to expect, worked out while the guest boots.
-	net_stream_sha $SEED_TO_GUEST >/tmp/want-to-guest.sha &
-	net_stream_sha $SEED_TO_DOM0 >/tmp/want-to-dom0.sha &
+	net_stream_sha $SEED_TO_GUEST "$(net_bytes)" >/tmp/want-to-guest.sha &
+	net_stream_sha $SEED_TO_DOM0 "$(net_bytes)" >/tmp/want-to-dom0.sha &
+	net_stream_sha $SEED6_TO_GUEST "${v6_bytes:-16M}" >/tmp/want6-to-guest.sha &
+	net_stream_sha $SEED6_TO_DOM0 "${v6_bytes:-16M}" >/tmp/want6-to-dom0.sha &
 	netcheck serve $PORT_TCP_TO_GUEST $SEED_TO_GUEST "$(net_bytes)" &
 	netcheck sink $PORT_TCP_TO_DOM0 | sha256sum | cut -d' ' -f1 >"$RESULTS/tcp-to-dom0.sha" &
+	netcheck serve $PORT_TCP6_TO_GUEST $SEED6_TO_GUEST "${v6_bytes:-16M}" &
+	netcheck sink $PORT_TCP6_TO_DOM0 | sha256sum | cut -d' ' -f1 >"$RESULTS/tcp6-to-dom0.sha" &
 	netcheck udp-recv $PORT_UDP_TO_DOM0 "${udp_count:-20000}" "${udp_size:-1200}" 5000 \
 		>"$RESULTS/udp-to-dom0" &
 	netcheck udp-serve $PORT_UDP_TO_GUEST >"$RESULTS/udp-to-guest.sender" &
@@ -76,7 +89,7 @@ scenario_dom0() {
 	lab_guest_wait g1 "${guest_timeout:-540}"
 	lab_guest_collect g1 || return 1
 	wait
-	net_check_content "$(cat /tmp/want-to-guest.sha)" "$(cat /tmp/want-to-dom0.sha)"
+	net_check_content
 	net_check_udp
 	lab_core_counters_zero
 }
@@ -159,12 +172,16 @@ net_dom0_side() {
 	done
 }
 
+# TCP over IPv4 (tcp) and IPv6 (tcp6): what each end received.
 net_check_content() {
-	[ "$(lab_metric_value tcp_to_guest_sha256)" = "$1" ] ||
-		lab_fail "TCP Dom0 -> guest: the guest received other bytes than Dom0 sent"
-	[ "$(cat "$RESULTS/tcp-to-dom0.sha")" = "$2" ] ||
-		lab_fail "TCP guest -> Dom0: Dom0 received other bytes than the guest sent"
-	lab_log "TCP: $(net_bytes) each way arrived intact"
+	local tcp
+	for tcp in tcp tcp6; do
+		[ "$(lab_metric_value ${tcp}_to_guest_sha256)" = "$(cat /tmp/want${tcp#tcp}-to-guest.sha)" ] ||
+			lab_fail "$tcp Dom0 -> guest: the guest received other bytes than Dom0 sent"
+		[ "$(cat "$RESULTS/$tcp-to-dom0.sha")" = "$(cat /tmp/want${tcp#tcp}-to-dom0.sha)" ] ||
+			lab_fail "$tcp guest -> Dom0: Dom0 received other bytes than the guest sent"
+	done
+	lab_log "TCP: $(net_bytes) each way over IPv4, ${v6_bytes:-16M} over IPv6, arrived intact"
 }
 
 # Losses are allowed only as far as some layer counted them as drops.
@@ -184,9 +201,11 @@ net_check_udp() {
 # ---- guest ----
 
 scenario_guest() {
-	local sha drops_before got r=/tmp/udp
+	local sha drops_before got peer6 r=/tmp/udp
 	lab_frontends || return 1
 	lab_guest_net || return 1
+	echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
+	ip -6 addr add "$(net_ip6 "$GUEST_IP" 2)/64" dev eth0 || return 1
 	if [ "${flip:-0}" = 1 ]; then
 		# Listening before Dom0 can answer: a signal is one datagram.
 		netcheck wait $PORT_DOM0_COUNTED 120 & got=$!
@@ -212,6 +231,11 @@ scenario_guest() {
 	sha=$(netcheck fetch "$PEER_IP" $PORT_TCP_TO_GUEST | sha256sum | cut -d' ' -f1)
 	lab_metric tcp_to_guest_sha256 "$sha" hash
 	lab_run netcheck send "$PEER_IP" $PORT_TCP_TO_DOM0 $SEED_TO_DOM0 "$(net_bytes)" ||
+		return 1
+	peer6=$(net_ip6 "$GUEST_IP" 1)
+	sha=$(netcheck fetch "$peer6" $PORT_TCP6_TO_GUEST | sha256sum | cut -d' ' -f1)
+	lab_metric tcp6_to_guest_sha256 "$sha" hash
+	lab_run netcheck send "$peer6" $PORT_TCP6_TO_DOM0 $SEED6_TO_DOM0 "${v6_bytes:-16M}" ||
 		return 1
 
 	lab_run netcheck udp-send "$PEER_IP" $PORT_UDP_TO_DOM0 "${udp_count:-20000}" \

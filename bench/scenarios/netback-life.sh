@@ -3,11 +3,14 @@
 # vif must go away and splitio_core's counters must return to zero.  Guest
 # g2 then pings Dom0 with sizes from 0 to 65000 bytes and runs iperf3 both
 # ways, then unbinds and rebinds its netfront so that the vif reconnects;
-# after it powers off the counters must be zero again and the backend
-# must unload.
+# then, with the backend's module refused unloading while the vif is
+# attached, Dom0 detaches g2's vif (`xl network-detach`) while g2 runs iperf3
+# to it: the vif goes, the counters return to zero, and after
+# `xl network-attach` g2 has network again.  After g2 powers off the
+# counters must be zero again and the backend must unload.
 #
-# flip=1: our netfront receives by page flipping, g1 is destroyed while
-# receiving (iperf3 -R), and Dom0's page count (xentop) must be what it
+# flip=1: our netfront receives by page flipping, g1 is destroyed and
+# g2's vif detached while receiving (iperf3 -R), and Dom0's page count (xentop) must be what it
 # was before g1 once everything is gone: no frame given away unreplaced.
 #
 # Parameters: runtime= (s, 5), flip= (0), guest_timeout= (s).
@@ -23,11 +26,19 @@ check_released() {
 	fi
 }
 
+# Starts iperf3's server, logging to $1, in place of $server if running:
+# a server may be stuck on a connection whose guest or vif went away.
+iperf3_server() {
+	[ -z "$server" ] || kill "$server"
+	iperf3 -s --logfile "$RESULTS/$1" &
+	server=$!
+}
+
 scenario_dom0() {
 	local server mod dom0_kib change
 	lab_use_backends || return 1
-	iperf3 -s --logfile "$RESULTS/iperf3-server.log" &
-	server=$!
+	server=""
+	iperf3_server iperf3-server.log
 	dom0_kib=$(lab_domain_kib Domain-0)
 
 	lab_guest_start g1 net=1 || { kill "$server"; return 1; }
@@ -44,17 +55,31 @@ scenario_dom0() {
 	lab_wait_for 30 sh -c '! ip link show vif1.0 >/dev/null 2>&1' ||
 		lab_fail "vif of the destroyed guest still there"
 	check_released "after destroying a guest mid-transfer"
-	# The server may be stuck on the dead connection; a fresh one for g2.
-	kill "$server"
-	iperf3 -s --logfile "$RESULTS/iperf3-server-2.log" &
-	server=$!
+	iperf3_server iperf3-server-2.log	# a fresh one for g2
 
 	lab_guest_start g2 net=2 || { kill "$server"; return 1; }
+	mod=$(lab_driver_module "${net_back:-$BACK}" netback | tr - _)
+	if lab_guest_marker g2 NETBACK-LIFE-DETACH NETBACK-LIFE-FAIL "${guest_timeout:-420}"; then
+		# XenBus holds the module of every bound device's driver.
+		if rmmod "$mod" 2>/dev/null; then
+			lab_fail "$mod unloaded while a guest's vif was attached"
+			modprobe "$mod"
+		fi
+		sleep 5	# iperf3 under way
+		lab_log "detaching g2's vif in the middle of iperf3"
+		lab_run timeout 60 xl network-detach g2 0 || lab_fail "xl network-detach failed"
+		lab_wait_for 30 sh -c '[ -z "$(xl network-list g2 | sed 1d)" ]' ||
+			lab_fail "the vif is still listed after network-detach"
+		check_released "after detaching a vif under traffic"
+		iperf3_server iperf3-server-3.log
+		lab_run xl network-attach g2 mac=00:16:3e:00:02:01 ip=10.2.0.2 \
+			script=/etc/xen/scripts/splitio-vif ||
+			lab_fail "xl network-attach failed"
+	fi
 	lab_guest_wait g2 "${guest_timeout:-420}"
 	lab_guest_collect g2
 	kill "$server"
 	check_released "after g2 powered off"
-	mod=$(lab_driver_module "${net_back:-$BACK}" netback | tr - _)
 	lab_run rmmod "$mod" || lab_fail "cannot unload $mod with no guest left"
 	check_released "after unloading $mod"
 	change=$(( $(lab_domain_kib Domain-0) - dom0_kib ))
@@ -64,11 +89,12 @@ scenario_dom0() {
 }
 
 scenario_guest() {
-	local size front reverse=""
+	local size front iperf reverse=""
 	lab_frontends || return 1
 	lab_guest_net || return 1
+	# Flipping: the guests receive while their vif goes.
+	[ "${flip:-0}" != 1 ] || reverse=-R
 	if [ "$GUEST_IP" = 10.1.0.2 ]; then
-		[ "${flip:-0}" != 1 ] || reverse=-R
 		echo NETBACK-LIFE-IPERF
 		iperf3 -c "$PEER_IP" -t 600 $reverse >/dev/null 2>&1
 		return 1	# not reached: destroyed before
@@ -90,4 +116,18 @@ scenario_guest() {
 	ping -c 3 -W 5 -s 8000 "$PEER_IP" >/dev/null ||
 		{ echo "ping after reconnecting failed"; return 1; }
 	echo "reconnected"
+
+	# Detached under traffic, then attached again: a new device.
+	iperf3 -c "$PEER_IP" -t 600 $reverse >/dev/null 2>&1 & iperf=$!
+	echo NETBACK-LIFE-DETACH
+	lab_wait_for 120 sh -c '! test -e /sys/class/net/eth0' ||
+		{ echo "NETBACK-LIFE-FAIL eth0 never went away"; kill $iperf; return 1; }
+	kill $iperf 2>/dev/null
+	wait $iperf
+	echo "eth0 went away under traffic"
+	lab_guest_net || { echo "no network after network-attach"; return 1; }
+	ping -c 3 -W 5 -s 8000 "$PEER_IP" >/dev/null ||
+		{ echo "ping after network-attach failed"; return 1; }
+	lab_iperf3 after-attach -c "$PEER_IP" -t "${runtime:-5}" || return 1
+	echo "network again after network-attach"
 }

@@ -142,6 +142,14 @@ CFG
 	fi
 }
 
+# Waits at most $4 seconds for guest $1 to print marker $2 on its console;
+# fails at once if it prints $3, the marker of its part having failed.
+lab_guest_marker() {
+	local log="$CONSOLE_DIR/guest-$1.log"
+	lab_wait_for "$4" grep -q -e "$2" -e "$3" "$log" && ! grep -q -e "$3" "$log" ||
+		{ lab_fail "guest $1 never reached $2"; return 1; }
+}
+
 lab_guest_exited() { grep -q '^@@GUEST-EXIT' "$CONSOLE_DIR/guest-$1.log" 2>/dev/null; }
 lab_guest_gone() { ! xl domid "$1" >/dev/null 2>&1; }
 

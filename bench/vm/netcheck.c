@@ -18,6 +18,8 @@
  *   netcheck send HOST PORT SEED BYTES    TCP: send the stream to a server
  *   netcheck sink PORT                    TCP: one client's bytes to stdout
  *   netcheck fetch HOST PORT              TCP: a server's bytes to stdout
+ *                                         (TCP: HOST is IPv4 or IPv6; servers
+ *                                         take either)
  *   netcheck udp-send HOST PORT COUNT SIZE PPS
  *   netcheck udp-recv PORT COUNT SIZE IDLE_MS  (ends when IDLE_MS pass
  *                                         without a datagram, after the first)
@@ -174,11 +176,24 @@ static int bound_socket(int type, const char *port)
 	return fd;
 }
 
+/* TCP listens on both families: an IPv4 peer comes as a mapped address. */
 static int accept_one(const char *port)
 {
-	int lfd = bound_socket(SOCK_STREAM, port);
+	struct sockaddr_in6 sa = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(number(port)),
+		.sin6_addr = IN6ADDR_ANY_INIT,
+	};
+	int one = 1, zero = 0;
+	int lfd = socket(AF_INET6, SOCK_STREAM, 0);
 	int fd;
 
+	if (lfd < 0)
+		die("socket");
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("bind");
 	if (listen(lfd, 1))
 		die("listen");
 	fd = accept(lfd, NULL, NULL);
@@ -188,18 +203,38 @@ static int accept_one(const char *port)
 	return fd;
 }
 
+/* A TCP server's address: IPv6 if @host has a colon, else IPv4. */
+static socklen_t tcp_address(const char *host, const char *port,
+			     struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sa = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!strchr(host, ':')) {
+		*sa = address(host, port);
+		return sizeof(*sa);
+	}
+	sa6->sin6_family = AF_INET6;
+	sa6->sin6_port = htons(number(port));
+	if (inet_pton(AF_INET6, host, &sa6->sin6_addr) != 1)
+		die("bad IPv6 address");
+	return sizeof(*sa6);
+}
+
 /* The server may still be starting: retry a refused connection. */
 static int connect_to(const char *host, const char *port)
 {
-	struct sockaddr_in sa = address(host, port);
+	struct sockaddr_storage ss;
+	socklen_t len = tcp_address(host, port, &ss);
 	int tries;
 
 	for (tries = 0; tries < CONNECT_TRIES; tries++) {
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		int fd = socket(ss.ss_family, SOCK_STREAM, 0);
 
 		if (fd < 0)
 			die("socket");
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		if (!connect(fd, (struct sockaddr *)&ss, len))
 			return fd;
 		close(fd);
 		usleep(100 * 1000);
