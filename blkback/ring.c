@@ -144,7 +144,7 @@ static int ring_fetch_indirect(struct blkback_ring *ring,
 
 static bool ring_in_range(const struct blkback_dev *be, u64 sector, u64 nr)
 {
-	u64 size = READ_ONCE(be->nr_sectors);	/* queue 0 may resize it */
+	u64 size = READ_ONCE(be->nr_sectors);	/* a resize may change it */
 
 	return sector <= size && nr <= size - sector;
 }
@@ -366,8 +366,7 @@ int blkback_ring_thread(void *arg)
 					blkback_busy_timeout(ring));
 		if (kthread_should_stop())
 			break;
-		if (ring->index == 0)
-			blkback_check_capacity(ring->be);
+		blkback_check_capacity(ring->be);
 		blkback_complete(ring);
 		ring_push(ring);
 		if (!READ_ONCE(ring->be->broken)) {

@@ -90,31 +90,42 @@ static int blkback_write_resize(struct xenbus_device *dev,
 				struct xenbus_transaction xbt, void *arg)
 {
 	struct blkback_dev *be = arg;
+	u32 state;
 	int err;
 
+	/*
+	 * Only over our own Connected: the toolstack may be closing the
+	 * device, or have removed its directory, and neither may be undone.
+	 */
+	err = splitio_xs_read_u32(xbt, dev->nodename, "state",
+				  XenbusStateUnknown, &state);
+	if (err)
+		return err;
+	if (state != XenbusStateConnected)
+		return -ESTALE;
 	err = splitio_xs_printf(dev, xbt, "sectors", "%llu",
-				(u64)be->nr_sectors);
+				(u64)READ_ONCE(be->nr_sectors));
 	if (err)
 		return err;
 	/* Connected once more: the frontend reads the disk's keys again. */
-	return splitio_xs_printf(dev, xbt, "state", "%d", dev->state);
+	return splitio_xs_printf(dev, xbt, "state", "%d",
+				 XenbusStateConnected);
 }
 
 /*
- * From queue 0's thread, each time it wakes: if the backing device has
- * grown or shrunk, the frontend hears of the new size as blkif.h has it,
- * "sectors" rewritten and Connected written again.  Requests are checked
- * against the new size from here on; a shrunken device fails those
- * beyond its end anyway.
+ * From every queue's thread, each time it wakes: if the backing device
+ * has grown or shrunk, the frontend hears of the new size as blkif.h has
+ * it, "sectors" rewritten and Connected written again.  The thread that
+ * swaps the size in tells.  Requests are checked against the new size
+ * from here on; a shrunken device fails those beyond its end anyway.
  */
 void blkback_check_capacity(struct blkback_dev *be)
 {
 	sector_t now = bdev_nr_sectors(be->bdev);
 	sector_t was = READ_ONCE(be->nr_sectors);
 
-	if (now == was)
+	if (now == was || cmpxchg(&be->nr_sectors, was, now) != was)
 		return;
-	WRITE_ONCE(be->nr_sectors, now);
 	dev_info(&be->xdev->dev, "capacity %llu -> %llu sectors\n",
 		 (u64)was, (u64)now);
 	splitio_xs_transact(be->xdev, "writing the new size",
