@@ -14,7 +14,8 @@
 #   than hang, the backend lets go of everything, and after re-attaching
 #   the data written before is still there;
 # - destroy with I/O in flight: the guest is destroyed under random writes
-#   and everything is released; the backend then unloads.
+#   and everything is released, nothing of it left in XenStore; the
+#   backend then unloads.
 #
 # The guest reports through console markers; Dom0 answers by detaching and
 # re-attaching, which the guest sees as its disk going and coming back.
@@ -34,18 +35,20 @@ life_check_released() {
 }
 
 scenario_dom0() {
-	local disk mod spec want got
+	local disk mod spec want got domid
 	lab_use_backends || return 1
 	disk=$(lab_disk life 256M) || { lab_fail "no loop device"; return 1; }
 	mod=$(lab_driver_module "${blk_back:-$BACK}" blkback | tr - _)
 	spec="format=raw,vdev=xvda,access=rw,script=/etc/xen/scripts/splitio-block,target=$disk"
 	lab_guest_start g1 "disk=$disk" memory=384 || return 1
+	domid=$(xl domid g1)
 
 	if life_wait_marker BLKLIFE-IDLE; then
 		lab_log "growing the backing store to $LIFE_GROWN_MIB MiB"
 		truncate -s ${LIFE_GROWN_MIB}M /tmp/life.img && losetup -c "$disk" ||
 			lab_fail "cannot grow the backing store"
-		life_wait_marker BLKLIFE-RESIZED
+	fi
+	if life_wait_marker BLKLIFE-RESIZED; then
 		if rmmod "$mod" 2>/dev/null; then
 			lab_fail "$mod unloaded while a guest's disk was attached"
 			modprobe "$mod"
@@ -82,6 +85,8 @@ scenario_dom0() {
 	grep -q 'BLKLIFE-FAIL' "$RESULTS/guest-g1.log" &&
 		lab_fail "the guest's part failed: $(grep BLKLIFE-FAIL "$RESULTS/guest-g1.log")"
 	life_check_released "after destroying the guest under I/O"
+	lab_wait_for 30 lab_xenstore_left "$domid" ||
+		lab_fail "XenStore still holds $(lab_xenstore_left "$domid")"
 	lab_run rmmod "$mod" || lab_fail "cannot unload $mod with no guest left"
 	losetup -d "$disk"
 	rm -f /tmp/life.img

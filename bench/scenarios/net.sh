@@ -236,7 +236,7 @@ scenario_guest() {
 	sha=$(netcheck fetch "$peer6" $PORT_TCP6_TO_GUEST | sha256sum | cut -d' ' -f1)
 	lab_metric tcp6_to_guest_sha256 "$sha" hash
 	lab_run netcheck send "$peer6" $PORT_TCP6_TO_DOM0 $SEED6_TO_DOM0 "${v6_bytes:-16M}" ||
-		return 1
+		{ echo "sending over IPv6 failed"; return 1; }
 
 	lab_run netcheck udp-send "$PEER_IP" $PORT_UDP_TO_DOM0 "${udp_count:-20000}" \
 		"${udp_size:-1200}" "${udp_pps:-4000}" || return 1

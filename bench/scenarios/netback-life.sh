@@ -7,7 +7,8 @@
 # attached, Dom0 detaches g2's vif (`xl network-detach`) while g2 runs iperf3
 # to it: the vif goes, the counters return to zero, and after
 # `xl network-attach` g2 has network again.  After g2 powers off the
-# counters must be zero again and the backend must unload.
+# counters must be zero again, nothing of either guest may be left in
+# XenStore, and the backend must unload.
 #
 # flip=1: our netfront receives by page flipping, g1 is destroyed and
 # g2's vif detached while receiving (iperf3 -R), and Dom0's page count (xentop) must be what it
@@ -35,13 +36,14 @@ iperf3_server() {
 }
 
 scenario_dom0() {
-	local server mod dom0_kib change
+	local server mod dom0_kib change domids domid
 	lab_use_backends || return 1
 	server=""
 	iperf3_server iperf3-server.log
 	dom0_kib=$(lab_domain_kib Domain-0)
 
 	lab_guest_start g1 net=1 || { kill "$server"; return 1; }
+	domids=$(xl domid g1)
 	if lab_wait_for 240 grep -q NETBACK-LIFE-IPERF "$CONSOLE_DIR/guest-g1.log"; then
 		sleep 5
 		lab_log "destroying g1 in the middle of iperf3"
@@ -52,12 +54,13 @@ scenario_dom0() {
 	fi
 	lab_wait_for 30 lab_guest_gone g1 || lab_fail "g1 not destroyed"
 	lab_unfollow "$(cat /tmp/g1.follower)"
-	lab_wait_for 30 sh -c '! ip link show vif1.0 >/dev/null 2>&1' ||
+	lab_wait_for 30 sh -c "! ip link show vif$domids.0 >/dev/null 2>&1" ||
 		lab_fail "vif of the destroyed guest still there"
 	check_released "after destroying a guest mid-transfer"
 	iperf3_server iperf3-server-2.log	# a fresh one for g2
 
 	lab_guest_start g2 net=2 || { kill "$server"; return 1; }
+	domids="$domids $(xl domid g2)"
 	mod=$(lab_driver_module "${net_back:-$BACK}" netback | tr - _)
 	if lab_guest_marker g2 NETBACK-LIFE-DETACH NETBACK-LIFE-FAIL "${guest_timeout:-420}"; then
 		# XenBus holds the module of every bound device's driver.
@@ -80,6 +83,10 @@ scenario_dom0() {
 	lab_guest_collect g2
 	kill "$server"
 	check_released "after g2 powered off"
+	for domid in $domids; do
+		lab_wait_for 30 lab_xenstore_left "$domid" ||
+			lab_fail "XenStore still holds $(lab_xenstore_left "$domid")"
+	done
 	lab_run rmmod "$mod" || lab_fail "cannot unload $mod with no guest left"
 	check_released "after unloading $mod"
 	change=$(( $(lab_domain_kib Domain-0) - dom0_kib ))
@@ -87,6 +94,8 @@ scenario_dom0() {
 	[ "${change#-}" -le $DOM0_SLACK_KIB ] ||
 		lab_fail "Dom0's page count moved by $change KiB"
 }
+
+life_fail() { echo "NETBACK-LIFE-FAIL $*"; return 1; }
 
 scenario_guest() {
 	local size front iperf reverse=""
@@ -101,30 +110,36 @@ scenario_guest() {
 	fi
 	for size in 0 1 56 1400 1472 1473 4000 9000 32768 65000; do
 		ping -c 2 -W 5 -s "$size" "$PEER_IP" >/dev/null ||
-			{ echo "ping -s $size failed"; return 1; }
+			{ life_fail "ping -s $size failed"; return 1; }
 	done
 	echo "pings of 0 to 65000 bytes answered"
-	lab_iperf3 guest-to-dom0 -c "$PEER_IP" -t "${runtime:-5}" || return 1
-	lab_iperf3 dom0-to-guest -c "$PEER_IP" -t "${runtime:-5}" -R || return 1
+	lab_iperf3 guest-to-dom0 -c "$PEER_IP" -t "${runtime:-5}" ||
+		{ life_fail "iperf3 to Dom0"; return 1; }
+	lab_iperf3 dom0-to-guest -c "$PEER_IP" -t "${runtime:-5}" -R ||
+		{ life_fail "iperf3 from Dom0"; return 1; }
 	# Reconnection: the frontend closes and comes back on the same vif.
 	# Unbinding, not rmmod: a bound device pins its driver's module.
 	front=$(readlink -f /sys/bus/xen/devices/vif-0/driver) ||
-		{ echo "vif-0 has no driver"; return 1; }
-	echo vif-0 >"$front/unbind" || return 1
-	echo vif-0 >"$front/bind" || return 1
-	lab_guest_net || { echo "no network after reconnecting"; return 1; }
+		{ life_fail "vif-0 has no driver"; return 1; }
+	echo vif-0 >"$front/unbind" || { life_fail "unbind"; return 1; }
+	echo vif-0 >"$front/bind" || { life_fail "bind"; return 1; }
+	lab_guest_net || { life_fail "no network after reconnecting"; return 1; }
 	ping -c 3 -W 5 -s 8000 "$PEER_IP" >/dev/null ||
-		{ echo "ping after reconnecting failed"; return 1; }
+		{ life_fail "ping after reconnecting failed"; return 1; }
 	echo "reconnected"
 
 	# Detached under traffic, then attached again: a new device.
 	iperf3 -c "$PEER_IP" -t 600 $reverse >/dev/null 2>&1 & iperf=$!
 	echo NETBACK-LIFE-DETACH
 	lab_wait_for 120 sh -c '! test -e /sys/class/net/eth0' ||
-		{ echo "NETBACK-LIFE-FAIL eth0 never went away"; kill $iperf; return 1; }
-	kill $iperf 2>/dev/null
+		{ kill -9 $iperf; life_fail "eth0 never went away"; return 1; }
+	kill -0 $iperf 2>/dev/null ||
+		{ life_fail "iperf3 had ended before its vif went"; return 1; }
+	kill -9 $iperf
 	wait $iperf
 	echo "eth0 went away under traffic"
+	lab_wait_for "${guest_timeout:-420}" test -e /sys/class/net/eth0 ||
+		{ echo "eth0 never came back"; return 1; }
 	lab_guest_net || { echo "no network after network-attach"; return 1; }
 	ping -c 3 -W 5 -s 8000 "$PEER_IP" >/dev/null ||
 		{ echo "ping after network-attach failed"; return 1; }

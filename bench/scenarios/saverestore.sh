@@ -9,7 +9,8 @@
 #   stream that spanned the save arrived whole (sha256 of what came);
 # - pings of 0 to 65000 bytes answered;
 # - between save and restore, with g1 gone, the backends held nothing
-#   (splitio_core's counters at zero, when our backends are loaded);
+#   (splitio_core's counters at zero, when our backends are loaded) and
+#   nothing of the saved domain was left in XenStore;
 # - Dom0's page count, and g1's, are what they were before the save.
 #
 # cycles=N saves and restores N times.  cancel=N makes the first N of
@@ -25,7 +26,7 @@
 # guest_timeout= (s, 600).
 
 SR_PORT_STREAM=5101
-SR_PORT_RESUMED=5102
+SR_PORT_RESUMED=5110	# + the cycle
 SR_SEED=3003
 SR_KEEP_MIB=16
 SR_SAVE=/tmp/g1.save
@@ -39,31 +40,41 @@ sr_log() { echo "$CONSOLE_DIR/guest-g1.log"; }
 
 sr_wait_marker() { lab_guest_marker g1 "$1" SR-FAIL "${guest_timeout:-600}"; }
 
-# g1 is saved and gone: nothing of it may be left in the backends.
+# g1, domain $1, is saved and gone: nothing of it may be left in the
+# backends or in XenStore.
 sr_check_gone() {
 	lab_wait_for 30 lab_guest_gone g1 || { lab_fail "g1 still exists after xl save"; return 1; }
+	lab_wait_for 30 lab_xenstore_left "$1" ||
+		lab_fail "XenStore still holds $(lab_xenstore_left "$1") after the save"
 	lab_wait_for 30 sh -c '! ls /sys/class/net | grep -q "^vif"' ||
 		lab_fail "a vif is left after g1 was saved: $(ls /sys/class/net | grep vif)"
 	lab_wait_for 30 lab_core_idle ||
 		lab_fail "splitio_core's counters not 0 with g1 saved: $(lab_core_counters)"
 }
 
-# One save and restore (or a cancelled save), cycle $1.
+# One save and restore (or a cancelled save), cycle $1; the first also
+# reads g1's page count into guest_kib, and checks the stream is under way.
 sr_cycle() {
 	local cycle=$1 kib domid i log
 	sr_wait_marker "SR-READY $cycle" || return 1
 	sleep 1	# the stream and fio under way
+	if [ "$cycle" = 1 ]; then
+		guest_kib=$(lab_domain_kib g1)
+		kill -0 "$server" 2>/dev/null ||
+			lab_fail "the stream was over before the first save: it spans none"
+	fi
 	# xl's progress lines go to the results, not the console.
 	log="$RESULTS/xl-save-$cycle.log"
 	if [ "$cycle" -le "${cancel:-0}" ]; then
 		lab_run timeout 300 xl save -c g1 "$SR_SAVE" >"$log" 2>&1 ||
 			{ lab_fail "xl save -c g1 failed: $(tail -n 3 "$log")"; return 1; }
 	else
+		domid=$(xl domid g1)
 		lab_run timeout 300 xl save g1 "$SR_SAVE" >"$log" 2>&1 ||
 			{ lab_fail "xl save g1 failed: $(tail -n 3 "$log")"; return 1; }
 		kib=$(du -k "$SR_SAVE" | cut -f1)
 		lab_result_metric "save_file_kib_$cycle" "$kib" KiB
-		sr_check_gone
+		sr_check_gone "$domid"
 		log="$RESULTS/xl-restore-$cycle.log"
 		lab_run timeout 300 xl restore "$SR_SAVE" >"$log" 2>&1 ||
 			{ lab_fail "xl restore failed: $(tail -n 3 "$log")"; rm -f "$SR_SAVE"; return 1; }
@@ -71,14 +82,16 @@ sr_cycle() {
 	rm -f "$SR_SAVE"
 	domid=$(xl domid g1) || { lab_fail "g1 is not running after the restore"; return 1; }
 	lab_log "g1 runs again as domain $domid"
-	if [ "${flip:-0}" = 1 ]; then
+	if [ "${flip:-0}" = 1 ] && [ "${net_front:-$FRONT}" = ours ] &&
+	   [ "${net_back:-$BACK}" = ours ]; then
 		lab_wait_for 60 sh -c "[ \"\$(xenstore-read /local/domain/$domid/device/vif/0/request-rx-copy 2>/dev/null)\" = 0 ]" ||
 			lab_fail "g1 does not ask to flip after the restore"
 	fi
-	# A signal is one datagram, sent until the guest says it got one.
+	# A signal is one datagram, sent until the guest says it got one; to
+	# a port of the cycle's own, so that a late one ends no other cycle.
 	for i in $(seq 60); do
 		grep -q "SR-RESUMED $cycle" "$(sr_log)" && return 0
-		netcheck signal 10.1.0.2 $SR_PORT_RESUMED 2>/dev/null
+		netcheck signal 10.1.0.2 $((SR_PORT_RESUMED + cycle)) 2>/dev/null
 		sleep 2
 	done
 	lab_fail "g1 never heard that cycle $cycle was over"
@@ -98,7 +111,7 @@ sr_delay_disk() {
 }
 
 scenario_dom0() {
-	local loop disk server dom0_kib guest_kib change cycle
+	local loop disk server dom0_kib guest_kib change cycle domid
 	lab_use_backends || return 1
 	loop=$(lab_disk sr 256M) || { lab_fail "no loop device"; return 1; }
 	disk=$loop
@@ -110,11 +123,11 @@ scenario_dom0() {
 	server=$!
 	dom0_kib=$(lab_domain_kib Domain-0)
 	lab_guest_start g1 "disk=$disk" net=1 memory=384 || { kill "$server"; return 1; }
-	guest_kib=""
+	guest_kib=""	# sr_cycle 1 sets it
 	for cycle in $(seq "${cycles:-1}"); do
-		[ -n "$guest_kib" ] || { sr_wait_marker "SR-READY 1" && guest_kib=$(lab_domain_kib g1); }
 		sr_cycle "$cycle" || break
 	done
+	domid=$(xl domid g1 2>/dev/null)
 	if [ -n "$guest_kib" ] && sr_wait_marker SR-CHECKED; then
 		change=$(( $(lab_domain_kib g1) - guest_kib ))
 		lab_result_metric guest_kib_change "$change" KiB
@@ -130,6 +143,8 @@ scenario_dom0() {
 	fi
 	lab_guest_wait g1 "${guest_timeout:-600}"
 	lab_guest_collect g1
+	[ -z "$domid" ] || lab_wait_for 30 lab_xenstore_left "$domid" ||
+		lab_fail "XenStore still holds $(lab_xenstore_left "$domid") after g1 powered off"
 	kill "$server" 2>/dev/null
 	lab_wait_for 30 lab_core_idle ||
 		lab_fail "splitio_core's counters not 0 after g1 powered off: $(lab_core_counters)"
@@ -173,7 +188,7 @@ scenario_guest() {
 	netcheck fetch "$PEER_IP" $SR_PORT_STREAM | sha256sum | cut -d' ' -f1 >/tmp/stream.sha &
 	fetch=$!
 	for cycle in $(seq "${cycles:-1}"); do
-		netcheck wait $SR_PORT_RESUMED "${guest_timeout:-600}" & waiter=$!
+		netcheck wait $((SR_PORT_RESUMED + cycle)) "${guest_timeout:-600}" & waiter=$!
 		echo "SR-READY $cycle"
 		wait $waiter || { sr_fail "never told cycle $cycle was over"; return 1; }
 		echo "SR-RESUMED $cycle"

@@ -150,6 +150,19 @@ lab_guest_marker() {
 		{ lab_fail "guest $1 never reached $2"; return 1; }
 }
 
+# What XenStore still holds of domain $1 (a domid), which is gone: its
+# own directory, its devices' backend directories in Dom0's.  Prints the
+# paths; true if there are none.
+lab_xenstore_left() {
+	local path left=""
+	for path in "/local/domain/$1" "/local/domain/0/backend/vif/$1" \
+		    "/local/domain/0/backend/vbd/$1"; do
+		xenstore-exists "$path" 2>/dev/null && left="$left $path"
+	done
+	echo "${left# }"
+	[ -z "$left" ]
+}
+
 lab_guest_exited() { grep -q '^@@GUEST-EXIT' "$CONSOLE_DIR/guest-$1.log" 2>/dev/null; }
 lab_guest_gone() { ! xl domid "$1" >/dev/null 2>&1; }
 
