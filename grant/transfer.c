@@ -50,6 +50,13 @@ EXPORT_SYMBOL_GPL(splitio_transfer_possible);
 static LIST_HEAD(transfer_tables);
 static DEFINE_SPINLOCK(transfer_tables_lock);
 
+/* Where @t maps table frame @i. */
+static unsigned long transfer_table_va(const struct splitio_transfer_table *t,
+				       unsigned int i)
+{
+	return (unsigned long)t->entries + i * PAGE_SIZE;
+}
+
 /*
  * Asks Xen for the machine frames of @t's table frames and points @t's
  * mapping at them; nr_entries says whether it worked.  Atomic: it runs
@@ -68,14 +75,11 @@ static int transfer_table_point(struct splitio_transfer_table *t)
 	if (HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &setup, 1) ||
 	    setup.status != GNTST_okay)
 		return -EIO;
-	for (i = 0; i < t->nr_frames; i++) {
-		unsigned long va = (unsigned long)t->entries + i * PAGE_SIZE;
-
-		if (HYPERVISOR_update_va_mapping(va,
+	for (i = 0; i < t->nr_frames; i++)
+		if (HYPERVISOR_update_va_mapping(transfer_table_va(t, i),
 				mfn_pte(t->frames[i], PAGE_KERNEL),
 				UVMF_INVLPG | UVMF_ALL))
 			return -EIO;
-	}
 	t->nr_entries = t->nr_frames * ENTRIES_PER_FRAME;
 	return 0;
 }
@@ -87,9 +91,8 @@ static void transfer_table_blank(struct splitio_transfer_table *t)
 
 	t->nr_entries = 0;
 	for (i = 0; i < t->nr_frames; i++)
-		HYPERVISOR_update_va_mapping((unsigned long)t->entries +
-					     i * PAGE_SIZE, __pte_ma(0),
-					     UVMF_INVLPG | UVMF_ALL);
+		HYPERVISOR_update_va_mapping(transfer_table_va(t, i),
+					     __pte_ma(0), UVMF_INVLPG | UVMF_ALL);
 }
 
 /*
