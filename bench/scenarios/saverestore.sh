@@ -27,6 +27,7 @@
 
 SR_PORT_STREAM=5101
 SR_PORT_RESUMED=5110	# + the cycle
+SR_PORT_COUNTED=5102
 SR_SEED=3003
 SR_KEEP_MIB=16
 SR_SAVE=/tmp/g1.save
@@ -87,14 +88,21 @@ sr_cycle() {
 		lab_wait_for 60 sh -c "[ \"\$(xenstore-read /local/domain/$domid/device/vif/0/request-rx-copy 2>/dev/null)\" = 0 ]" ||
 			lab_fail "g1 does not ask to flip after the restore"
 	fi
-	# A signal is one datagram, sent until the guest says it got one; to
-	# a port of the cycle's own, so that a late one ends no other cycle.
+	# To a port of the cycle's own, so that a late signal ends no other
+	# cycle.
+	sr_signal $((SR_PORT_RESUMED + cycle)) "SR-RESUMED $cycle" ||
+		{ lab_fail "g1 never heard that cycle $cycle was over"; return 1; }
+}
+
+# A signal is one datagram to g1's port $1, sent until g1's console shows
+# marker $2, which it prints once it got one.
+sr_signal() {
+	local i
 	for i in $(seq 60); do
-		grep -q "SR-RESUMED $cycle" "$(sr_log)" && return 0
-		netcheck signal 10.1.0.2 $((SR_PORT_RESUMED + cycle)) 2>/dev/null
+		grep -q "$2" "$(sr_log)" && return 0
+		netcheck signal 10.1.0.2 "$1" 2>/dev/null
 		sleep 2
 	done
-	lab_fail "g1 never heard that cycle $cycle was over"
 	return 1
 }
 
@@ -133,6 +141,9 @@ scenario_dom0() {
 		lab_result_metric guest_kib_change "$change" KiB
 		[ "${change#-}" -le $SR_GUEST_SLACK_KIB ] ||
 			lab_fail "g1's page count moved by $change KiB across the save"
+		# Only now may g1 power off: a dying domain's count falls.
+		sr_signal $SR_PORT_COUNTED SR-COUNTED ||
+			lab_fail "g1 never heard its pages were counted"
 	fi
 	if [ "${cycles:-1}" -le "${cancel:-0}" ]; then
 		# xl stopped watching g1 when it suspended, so nobody acts on its
@@ -226,5 +237,10 @@ scenario_guest() {
 			{ sr_fail "ping -s $size"; return 1; }
 	done
 	echo "pings of 0 to 65000 bytes answered"
+	# Dom0 counts our pages now; a domain that is powering off gives
+	# them back, so wait until it has.
+	netcheck wait $SR_PORT_COUNTED 180 & waiter=$!
 	echo SR-CHECKED
+	wait $waiter || { sr_fail "Dom0 never counted our pages"; return 1; }
+	echo SR-COUNTED
 }
