@@ -48,6 +48,9 @@ static_assert(BLKBACK_MAX_INDIRECT_PAGES <=
 	      BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
 static_assert(BLKBACK_MAX_INDIRECT_SEGS >= BLKIF_MAX_SEGMENTS_PER_REQUEST);
 
+/* Persistent grants a ring keeps mapped by default, as Linux's blkback. */
+#define BLKBACK_DEFAULT_PERSISTENT	1056
+
 /* Requests one thread loop takes before it lets others run. */
 #define BLKBACK_BATCH			64
 
@@ -156,6 +159,8 @@ struct blkback_stats {
 	atomic64_t rd_sect;	/* sectors read */
 	atomic64_t wr_sect;	/* sectors written */
 	atomic64_t errors;	/* requests answered with an error status */
+	atomic64_t seg_mapped;	/* segments whose grant was mapped for them */
+	atomic64_t seg_persistent; /* segments a persistent grant served */
 };
 
 struct blkback_ring;
@@ -178,7 +183,9 @@ struct blkback_pending {
 	atomic_t bios_left;		/* bios not completed, +1 while submitting */
 	blk_status_t status;		/* first error a bio reported, else 0 */
 	struct reorder_req rreq;	/* what the reorder core sees of it */
-	struct splitio_grant_map *maps;	/* the segments' grants, mapped */
+	struct splitio_grant_map *maps;	/* the segments' own mappings */
+	/* Persistent grants on: each segment's cache entry, else NULL. */
+	struct splitio_pgrant **pgrants;
 	struct blkif_request_segment *segs; /* validated copies, for the bios */
 };
 
@@ -244,6 +251,8 @@ struct blkback_ring {
 	struct blkback_pending *pool;	/* one entry per ring slot */
 	struct splitio_grant_map *maps;	/* the pool's maps, max segs each */
 	struct blkif_request_segment *pool_segs; /* the pool's segs, as maps */
+	struct splitio_pgrant **pool_pgrants; /* the pool's, if persistent */
+	struct splitio_pgrant_cache pgrants; /* persistent grants: thread only */
 	struct list_head free;		/* unused pool entries: thread only */
 	unsigned int inflight;		/* pool entries in use: thread only */
 	spinlock_t done_lock;		/* guards done: bio end vs thread */
@@ -251,6 +260,9 @@ struct blkback_ring {
 	struct list_head busy;		/* ended, a page still referenced */
 	/* The request being taken in: its validated segments.  Thread only. */
 	struct blkif_request_segment segs[BLKBACK_MAX_INDIRECT_SEGS];
+	/* Its grants not in the cache, mapped afresh, and their segments. */
+	struct splitio_grant_map fresh[BLKBACK_MAX_INDIRECT_SEGS];
+	u16 fresh_seg[BLKBACK_MAX_INDIRECT_SEGS];
 	/* Reordering: requests prepared for the dispatcher, under disk lock. */
 	struct list_head staged;	/* oldest first */
 	unsigned int source;		/* its index in the disk's sources */
@@ -272,6 +284,8 @@ struct blkback_dev {
 	unsigned int block_mask;	/* sectors per logical block, minus 1 */
 	bool discard;			/* feature-discard advertised */
 	bool discard_secure;		/* discard-secure advertised */
+	bool persistent_offer;		/* feature-persistent we write */
+	bool persistent;		/* and the frontend's too: in use */
 	enum blkback_abi abi;		/* the frontend's request layout */
 	struct blkback_ring *rings;	/* nr_rings queues, NULL if none */
 	unsigned int nr_rings;		/* queues connected */

@@ -13,6 +13,22 @@
 /* "ring-page-order" read as this means it is absent: one "ring-ref". */
 #define CONNECT_NO_ORDER	U32_MAX
 
+/*
+ * Read once per connection: what we advertise, and what we then use if
+ * the frontend advertises it too.  Each side advertises what it can do,
+ * never what it negotiated, or both would wait for the other (Linux's
+ * 2022 regression).
+ */
+static bool blkback_persistent = true;
+module_param_named(feature_persistent, blkback_persistent, bool, 0644);
+MODULE_PARM_DESC(feature_persistent,
+		 "Offer persistent grants to frontends connecting from now on (default: on)");
+
+static unsigned int blkback_max_pgrants = BLKBACK_DEFAULT_PERSISTENT;
+module_param_named(max_persistent_grants, blkback_max_pgrants, uint, 0644);
+MODULE_PARM_DESC(max_persistent_grants,
+		 "Persistent grants each queue keeps mapped, at most (default: 1056)");
+
 static const struct {
 	const char *name;
 	enum blkback_abi abi;
@@ -72,6 +88,7 @@ static int ring_read_keys(struct blkback_ring *ring, const char *dir,
 
 static void ring_free_pool(struct blkback_ring *ring)
 {
+	kvfree(ring->pool_pgrants);
 	kvfree(ring->pool_segs);
 	kvfree(ring->maps);
 	kvfree(ring->pool);
@@ -87,16 +104,25 @@ static int ring_alloc_pool(struct blkback_ring *ring)
 			      sizeof(*ring->maps), GFP_KERNEL);
 	ring->pool_segs = kvcalloc((size_t)nr * BLKBACK_MAX_INDIRECT_SEGS,
 				   sizeof(*ring->pool_segs), GFP_KERNEL);
-	if (!ring->pool || !ring->maps || !ring->pool_segs) {
+	if (ring->be->persistent)
+		ring->pool_pgrants = kvcalloc((size_t)nr *
+					      BLKBACK_MAX_INDIRECT_SEGS,
+					      sizeof(*ring->pool_pgrants),
+					      GFP_KERNEL);
+	if (!ring->pool || !ring->maps || !ring->pool_segs ||
+	    (ring->be->persistent && !ring->pool_pgrants)) {
 		ring_free_pool(ring);
 		return -ENOMEM;
 	}
 	for (i = 0; i < nr; i++) {
 		struct blkback_pending *p = &ring->pool[i];
+		size_t first = (size_t)i * BLKBACK_MAX_INDIRECT_SEGS;
 
 		p->ring = ring;
-		p->maps = ring->maps + (size_t)i * BLKBACK_MAX_INDIRECT_SEGS;
-		p->segs = ring->pool_segs + (size_t)i * BLKBACK_MAX_INDIRECT_SEGS;
+		p->maps = ring->maps + first;
+		p->segs = ring->pool_segs + first;
+		p->pgrants = ring->pool_pgrants ? ring->pool_pgrants + first :
+						  NULL;
 		list_add_tail(&p->node, &ring->free);
 	}
 	return 0;
@@ -169,6 +195,7 @@ static void ring_disconnect(struct blkback_ring *ring)
 	kthread_stop(ring->thread);
 	splitio_evtchn_unbind(&ring->evtchn, ring);
 	blkback_disk_leave(ring);
+	splitio_pgrant_cache_uninit(&ring->pgrants);
 	ring_free_pool(ring);
 	splitio_peer_ring_unmap(ring->be->xdev, ring->vaddr, ring->nr_pages);
 }
@@ -190,6 +217,7 @@ static int connect_queue(struct blkback_dev *be, unsigned int index,
 	spin_lock_init(&ring->done_lock);
 	INIT_LIST_HEAD(&ring->done);
 	INIT_LIST_HEAD(&ring->busy);
+	splitio_pgrant_cache_init(&ring->pgrants, READ_ONCE(blkback_max_pgrants));
 
 	/* One queue has its keys at the top, several each in queue-N/. */
 	if (nr_queues == 1)
@@ -213,10 +241,11 @@ static int connect_queue(struct blkback_dev *be, unsigned int index,
 int blkback_rings_connect(struct blkback_dev *be)
 {
 	struct xenbus_device *dev = be->xdev;
-	u32 nr_queues, order;
+	u32 nr_queues, order, persistent;
 	const struct splitio_xs_field fields[] = {
 		{ "multi-queue-num-queues", &nr_queues, 1, false },
 		{ "ring-page-order", &order, CONNECT_NO_ORDER, false },
+		{ "feature-persistent", &persistent, 0, false },
 	};
 	unsigned int i;
 	int err;
@@ -237,6 +266,8 @@ int blkback_rings_connect(struct blkback_dev *be)
 				 order, BLKBACK_MAX_RING_ORDER);
 		return -EINVAL;
 	}
+	be->persistent_offer = READ_ONCE(blkback_persistent);
+	be->persistent = be->persistent_offer && persistent;
 	be->rings = kvcalloc(nr_queues, sizeof(*be->rings), GFP_KERNEL);
 	if (!be->rings) {
 		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u queues",
@@ -272,6 +303,11 @@ void blkback_rings_disconnect(struct blkback_dev *be)
 {
 	unsigned int i;
 
+	if (be->nr_rings)
+		dev_info(&be->xdev->dev, "%u queue(s) disconnected; segments so far: %lld through persistent grants, %lld mapped as they came\n",
+			 be->nr_rings,
+			 atomic64_read(&be->stats.seg_persistent),
+			 atomic64_read(&be->stats.seg_mapped));
 	for (i = 0; i < be->nr_rings; i++)
 		ring_disconnect(&be->rings[i]);
 	kvfree(be->rings);

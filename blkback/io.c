@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The I/O of validated requests: map the segments' grants in one batch,
- * build and submit bios, and once every bio of a request has ended, unmap
- * the grants and answer.  Bios end in interrupt context, where unmapping
+ * The I/O of validated requests: map the segments' grants in one batch
+ * (or find them in the ring's persistent grants), build and submit bios,
+ * and once every bio of a request has ended, unmap the grants and answer.  Bios end in interrupt context, where unmapping
  * (which sleeps) is not allowed, so they only hand the request back to
  * the ring's thread, which finishes it in blkback_complete().
  */
@@ -78,6 +78,15 @@ static blk_opf_t io_opf(u8 operation)
 	}
 }
 
+/* Where segment @i of @p is mapped: a persistent grant, or its own. */
+static struct page *io_seg_page(const struct blkback_pending *p,
+				unsigned int i)
+{
+	if (p->pgrants && p->pgrants[i])
+		return p->pgrants[i]->page;
+	return p->maps[i].page;
+}
+
 /*
  * One bio for as many segments as it takes, contiguous on the disk.  @p
  * may be finished, and its ring gone, once this returns.
@@ -97,7 +106,7 @@ static void io_submit_bios(struct block_device *bdev,
 		unsigned int nr = seg->last_sect - seg->first_sect + 1;
 		unsigned int len = nr << BLKBACK_SECTOR_SHIFT;
 		unsigned int offset = seg->first_sect << BLKBACK_SECTOR_SHIFT;
-		struct page *page = p->maps[i].page;
+		struct page *page = io_seg_page(p, i);
 
 		if (!bio || bio_add_page(bio, page, len, offset) != len) {
 			if (bio)
@@ -151,6 +160,92 @@ static u64 io_data_sectors(const struct blkback_pending *p)
 	return total;
 }
 
+/* Gives back the persistent grants @p used. */
+static void io_put_pgrants(struct blkback_ring *ring,
+			   struct blkback_pending *p)
+{
+	unsigned int i;
+
+	if (!p->pgrants)
+		return;
+	for (i = 0; i < p->nr_segs; i++) {
+		if (p->pgrants[i])
+			splitio_pgrant_put(&ring->pgrants, p->pgrants[i]);
+		p->pgrants[i] = NULL;
+	}
+}
+
+/*
+ * Maps @p's segments with persistent grants where it can.  Grants in the
+ * ring's cache cost nothing; the others are mapped in one batch and join
+ * the cache, whose least recently used grants not in use are unmapped to
+ * make room (the frontend's working set may move).  They are mapped
+ * writable whatever the operation, as the same grant may serve a read
+ * later: a frontend that uses persistent grants grants its pages so.  A
+ * grant the cache cannot take (all of it in use, or the grant is already:
+ * passed twice) stays the request's own mapping, unmapped when it ends,
+ * as without.
+ */
+static int io_map_persistent(struct blkback_ring *ring,
+			     struct blkback_pending *p)
+{
+	struct splitio_pgrant *pgrant;
+	unsigned int i, k, nr_fresh = 0;
+	int err;
+
+	for (i = 0; i < p->nr_segs; i++) {
+		p->maps[i].page = NULL;
+		pgrant = splitio_pgrant_get(&ring->pgrants, p->segs[i].gref);
+		p->pgrants[i] = IS_ERR(pgrant) ? NULL : pgrant;
+		if (p->pgrants[i])
+			continue;
+		ring->fresh[nr_fresh].ref = p->segs[i].gref;
+		ring->fresh_seg[nr_fresh++] = i;
+	}
+	err = splitio_grants_map(ring->be->xdev->otherend_id, ring->fresh,
+				 nr_fresh, false);
+	if (err) {
+		splitio_grants_unmap(ring->fresh, nr_fresh);
+		io_put_pgrants(ring, p);
+		return err;
+	}
+	atomic64_add(nr_fresh, &ring->be->stats.seg_mapped);
+	atomic64_add(p->nr_segs - nr_fresh, &ring->be->stats.seg_persistent);
+	splitio_pgrant_make_room(&ring->pgrants, nr_fresh);
+	for (k = 0; k < nr_fresh; k++) {
+		i = ring->fresh_seg[k];
+		pgrant = splitio_pgrant_add(&ring->pgrants, &ring->fresh[k],
+					    GFP_NOIO);
+		if (IS_ERR(pgrant))
+			p->maps[i] = ring->fresh[k];
+		else
+			p->pgrants[i] = pgrant;
+	}
+	return 0;
+}
+
+/*
+ * Maps @p's segments, each its own mapping.  A write to the disk only
+ * reads the frontend's pages.
+ */
+static int io_map(struct blkback_ring *ring, struct blkback_pending *p)
+{
+	unsigned int i;
+	int err;
+
+	if (ring->be->persistent)
+		return io_map_persistent(ring, p);
+	for (i = 0; i < p->nr_segs; i++)
+		p->maps[i].ref = p->segs[i].gref;
+	err = splitio_grants_map(ring->be->xdev->otherend_id, p->maps,
+				 p->nr_segs, p->operation != BLKIF_OP_READ);
+	if (err)
+		splitio_grants_unmap(p->maps, p->nr_segs);
+	else
+		atomic64_add(p->nr_segs, &ring->be->stats.seg_mapped);
+	return err;
+}
+
 /*
  * Takes a pool entry for a validated request - a discard, or a read,
  * write, flush or barrier whose segments are in the ring's scratch array -
@@ -163,7 +258,6 @@ struct blkback_pending *blkback_prepare(struct blkback_ring *ring,
 {
 	struct blkback_dev *be = ring->be;
 	struct blkback_pending *p;
-	unsigned int i;
 	int err;
 
 	/* Never empty here: see ring_intake(). */
@@ -181,16 +275,11 @@ struct blkback_pending *blkback_prepare(struct blkback_ring *ring,
 	memcpy(p->segs, ring->segs, p->nr_segs * sizeof(*p->segs));
 	p->nr_sectors = req->operation == BLKIF_OP_DISCARD ?
 			req->nr_sectors : io_data_sectors(p);
-	for (i = 0; i < p->nr_segs; i++)
-		p->maps[i].ref = p->segs[i].gref;
-	/* A write to the disk only reads the frontend's pages. */
-	err = splitio_grants_map(be->xdev->otherend_id, p->maps, p->nr_segs,
-				 req->operation != BLKIF_OP_READ);
+	err = io_map(ring, p);
 	if (err) {
 		dev_warn_ratelimited(&be->xdev->dev,
 				     "queue %u: cannot map the grants of a request (%d)\n",
 				     ring->index, err);
-		splitio_grants_unmap(p->maps, p->nr_segs);
 		io_pending_free(ring, p);
 		return ERR_PTR(err);
 	}
@@ -315,6 +404,7 @@ void blkback_complete(struct blkback_ring *ring)
 			continue;
 		}
 		splitio_grants_unmap_now(p->maps, p->nr_segs);
+		io_put_pgrants(ring, p);
 		blkback_respond(ring, p->id, p->operation, io_status(ring, p));
 		io_pending_free(ring, p);
 	}

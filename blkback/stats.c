@@ -13,6 +13,11 @@
  * (sum of the sector jumps in arrival order and in issue order).  They
  * read 0 until the backing device is open, and stay 0 while no device on
  * the disk reorders.
+ *
+ * statistics/seg_mapped counts the segments whose grant was mapped when
+ * they came, statistics/seg_persistent those a persistent grant mapped
+ * before served: with persistent grants in use, the first stops growing
+ * once the cache holds the frontend's grants.
  */
 #include <linux/device.h>
 #include <linux/sysfs.h>
@@ -37,6 +42,8 @@ BLKBACK_STAT(ds_req);
 BLKBACK_STAT(rd_sect);
 BLKBACK_STAT(wr_sect);
 BLKBACK_STAT(errors);
+BLKBACK_STAT(seg_mapped);
+BLKBACK_STAT(seg_persistent);
 
 #define BLKBACK_REORDER_STAT(name, field)				\
 static ssize_t name##_show(struct device *dev,				\
@@ -66,6 +73,8 @@ static struct attribute *blkback_stats_attrs[] = {
 	&dev_attr_rd_sect.attr,
 	&dev_attr_wr_sect.attr,
 	&dev_attr_errors.attr,
+	&dev_attr_seg_mapped.attr,
+	&dev_attr_seg_persistent.attr,
 	&dev_attr_reorder_batches.attr,
 	&dev_attr_reorder_requests.attr,
 	&dev_attr_reorder_reordered.attr,

@@ -52,7 +52,7 @@ static int blkback_write_disk_keys(struct xenbus_device *dev,
 	struct blkback_dev *be = arg;
 	struct block_device *bdev = be->bdev;
 	bool cache = bdev_write_cache(bdev);
-	struct blkback_key keys[10];
+	struct blkback_key keys[11];
 	unsigned int i, n = 0;
 	int err;
 
@@ -76,6 +76,8 @@ static int blkback_write_disk_keys(struct xenbus_device *dev,
 	}
 	if (be->discard_secure)
 		keys[n++] = (struct blkback_key){ "discard-secure", 1 };
+	keys[n++] = (struct blkback_key){ "feature-persistent",
+		be->persistent_offer };
 
 	for (i = 0; i < n; i++) {
 		err = splitio_xs_printf(dev, xbt, keys[i].key, "%llu",

@@ -53,6 +53,17 @@ static_assert(PAGE_SIZE == XEN_PAGE_SIZE);
 
 struct blkfront_dev;
 
+/*
+ * Persistent grants: a page of ours granted to the backend for as long as
+ * the ring lives, which data is copied through.  The backend keeps it
+ * mapped, so a request costs it no map or unmap.
+ */
+struct blkfront_pgrant {
+	struct list_head node;		/* in the ring's free list when unused */
+	struct page *page;
+	grant_ref_t ref;
+};
+
 /* A ring slot id and the request it carries; ids travel in blkif "id". */
 struct blkfront_shadow {
 	struct request *rq;		/* in flight; NULL while the id is free */
@@ -60,7 +71,10 @@ struct blkfront_shadow {
 	u8 operation;			/* what the response must echo */
 	unsigned int nr_segs;		/* segments granted: grefs[], sg[] */
 	unsigned int nr_indirect;	/* indirect pages granted */
+	unsigned int nr_indirect_kept;	/* granted for good: persistent */
 	grant_ref_t grefs[BLKFRONT_MAX_INDIRECT_SEGS];	/* per segment */
+	/* Persistent grants: the page each segment is copied through. */
+	struct blkfront_pgrant *bounce[BLKFRONT_MAX_INDIRECT_SEGS];
 	struct scatterlist sg[BLKFRONT_MAX_INDIRECT_SEGS]; /* the segments */
 	grant_ref_t indirect_grefs[BLKFRONT_MAX_INDIRECT_PAGES]; /* per page */
 	struct page *indirect_pages[BLKFRONT_MAX_INDIRECT_PAGES]; /* ours */
@@ -77,6 +91,7 @@ struct blkfront_ring {
 	bool live;				/* requests may go out */
 	struct splitio_front_ring front;	/* our view of the ring */
 	struct splitio_gref_pool pool;		/* segment, indirect grants */
+	struct list_head pgrants_free;		/* persistent grants unused */
 	struct blkfront_shadow *shadow;		/* front.nr_ents, by id */
 	u32 free_head;				/* first free id or nr_ents */
 	struct blk_mq_hw_ctx *stopped;		/* hw queue stopped when full */
@@ -93,6 +108,7 @@ struct blkfront_disk_info {
 	u32 discard;			/* feature-discard */
 	u32 discard_granularity;	/* bytes */
 	u32 discard_alignment;		/* bytes */
+	u32 persistent;			/* feature-persistent */
 };
 
 /* One virtual block device: the "vbd" XenBus device and its disk. */
@@ -108,12 +124,14 @@ struct blkfront_dev {
 	unsigned int nr_rings;			/* one per hw queue */
 	unsigned int max_segs;			/* segments per request */
 	bool indirect;				/* over 11 segments: indirect */
+	bool persistent_offer;			/* feature-persistent we wrote */
 	struct blkfront_ring *rings;		/* NULL until negotiated */
 
 	/* Learnt when the backend is Connected. */
 	bool flush;				/* flush_op is supported */
 	u8 flush_op;				/* FLUSH_DISKCACHE or BARRIER */
 	bool discard;				/* BLKIF_OP_DISCARD supported */
+	bool persistent;			/* both offered persistent grants */
 	struct blk_mq_tag_set tag_set;		/* valid while disk is set */
 	struct gendisk *disk;			/* NULL unless connected */
 	bool suspended;				/* disk's queue quiesced */

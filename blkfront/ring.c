@@ -13,8 +13,14 @@
  * maps one when we end its grant, the kernel ends the grant later and then
  * drops a page reference: we take that reference first, so the page
  * outlives the mapping whatever its owner does with it.
+ *
+ * With persistent grants, data is copied through pages of the ring's own
+ * that stay granted, read-write, until the ring is freed: the backend
+ * maps each once.  Indirect pages then stay granted too.
  */
+#include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 
 #include "blkfront/common.h"
 
@@ -39,16 +45,99 @@ static bool ring_revoke(struct blkfront_ring *ring, grant_ref_t ref,
 	return true;
 }
 
-/* Ends every grant of @shadow; false if the backend still maps a page. */
+/*
+ * A persistent grant for one segment: an unused one, else a new page
+ * granted.  Under the ring lock, hence atomic; NULL when out of memory.
+ */
+static struct blkfront_pgrant *ring_take_pgrant(struct blkfront_ring *ring)
+{
+	struct blkfront_pgrant *pgrant;
+	int ref;
+
+	pgrant = list_first_entry_or_null(&ring->pgrants_free,
+					  struct blkfront_pgrant, node);
+	if (pgrant) {
+		list_del(&pgrant->node);
+		return pgrant;
+	}
+	pgrant = kmalloc(sizeof(*pgrant), GFP_ATOMIC | __GFP_NOWARN);
+	if (!pgrant)
+		return NULL;
+	/* Zeroed: the backend sees all of it, not only what we copy in. */
+	pgrant->page = alloc_page(GFP_ATOMIC | __GFP_NOWARN | __GFP_ZERO);
+	if (!pgrant->page)
+		goto err_free;
+	ref = splitio_gref_pool_grant(&ring->pool,
+				      ring->dev->xdev->otherend_id,
+				      pgrant->page, false);
+	if (ref < 0)
+		goto err_free_page;
+	pgrant->ref = ref;
+	return pgrant;
+
+err_free_page:
+	__free_page(pgrant->page);
+err_free:
+	kfree(pgrant);
+	return NULL;
+}
+
+/* Ends every persistent grant: the ring has nothing in flight. */
+static void ring_free_pgrants(struct blkfront_ring *ring)
+{
+	struct blkfront_pgrant *pgrant, *next;
+	struct blkfront_shadow *shadow;
+	unsigned int i;
+	u32 id;
+
+	list_for_each_entry_safe(pgrant, next, &ring->pgrants_free, node) {
+		/* If the backend still maps it, the kernel frees it later. */
+		ring_revoke(ring, pgrant->ref, pgrant->page);
+		__free_page(pgrant->page);
+		kfree(pgrant);
+	}
+	INIT_LIST_HEAD(&ring->pgrants_free);
+	for (id = 0; ring->shadow && id < ring->front.nr_ents; id++) {
+		shadow = &ring->shadow[id];
+		for (i = 0; i < shadow->nr_indirect_kept; i++)
+			ring_revoke(ring, shadow->indirect_grefs[i],
+				    shadow->indirect_pages[i]);
+		shadow->nr_indirect_kept = 0;
+	}
+}
+
+/* A read is over: its data goes from any bounce pages to the request's. */
+static void ring_copy_from_bounce(struct blkfront_shadow *shadow)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sg(shadow->sg, sg, shadow->nr_segs, i)
+		if (shadow->bounce[i])
+			memcpy_to_page(sg_page(sg), sg->offset,
+				       page_address(shadow->bounce[i]->page) +
+				       sg->offset, sg->length);
+}
+
+/*
+ * Ends every grant of @shadow but the persistent ones, which go back to
+ * the ring; false if the backend still maps a page.
+ */
 static bool ring_revoke_grants(struct blkfront_ring *ring,
 			       struct blkfront_shadow *shadow)
 {
 	bool all_ended = true;
 	unsigned int i;
 
-	for (i = 0; i < shadow->nr_segs; i++)
+	for (i = 0; i < shadow->nr_segs; i++) {
+		if (shadow->bounce[i]) {
+			list_add(&shadow->bounce[i]->node, &ring->pgrants_free);
+			shadow->bounce[i] = NULL;
+			continue;
+		}
 		all_ended &= ring_revoke(ring, shadow->grefs[i],
 					 sg_page(&shadow->sg[i]));
+	}
 	for (i = 0; i < shadow->nr_indirect; i++)
 		all_ended &= ring_revoke(ring, shadow->indirect_grefs[i],
 					 shadow->indirect_pages[i]);
@@ -81,16 +170,41 @@ static bool segment_is_describable(const struct scatterlist *sg)
 }
 
 /*
- * Grants the backend the @nr_segs pages mapped in shadow->sg, read-only
- * when it only has to read them, and describes them in @req.  On failure
- * the caller revokes what was granted.
+ * The grant for segment @i: its own page granted, read-only when the
+ * backend only has to read it; or with persistent grants, a page of ours
+ * that a write's data is first copied to.  Negative when out of grants or
+ * memory.
+ */
+static int ring_grant_segment(struct blkfront_ring *ring,
+			      struct blkfront_shadow *shadow, unsigned int i,
+			      bool readonly)
+{
+	struct scatterlist *sg = &shadow->sg[i];
+	struct blkfront_pgrant *pgrant;
+
+	if (!ring->dev->persistent)
+		return splitio_gref_pool_grant(&ring->pool,
+					       ring->dev->xdev->otherend_id,
+					       sg_page(sg), readonly);
+	pgrant = ring_take_pgrant(ring);
+	if (!pgrant)
+		return -ENOMEM;
+	shadow->bounce[i] = pgrant;
+	if (readonly)
+		memcpy_from_page(page_address(pgrant->page) + sg->offset,
+				 sg_page(sg), sg->offset, sg->length);
+	return pgrant->ref;
+}
+
+/*
+ * Grants the backend the @nr_segs pages mapped in shadow->sg and
+ * describes them in @req.  On failure the caller revokes what was granted.
  */
 static blk_status_t ring_grant_segments(struct blkfront_ring *ring,
 					struct blkfront_shadow *shadow,
 					struct blkif_request *req,
 					unsigned int nr_segs, bool readonly)
 {
-	domid_t domid = ring->dev->xdev->otherend_id;
 	struct scatterlist *sg;
 	unsigned int i;
 	int ref;
@@ -102,8 +216,7 @@ static blk_status_t ring_grant_segments(struct blkfront_ring *ring,
 					    sg->length, sg->offset);
 			return BLK_STS_IOERR;
 		}
-		ref = splitio_gref_pool_grant(&ring->pool, domid, sg_page(sg),
-					      readonly);
+		ref = ring_grant_segment(ring, shadow, i, readonly);
 		if (ref < 0)
 			return BLK_STS_RESOURCE;
 		shadow->grefs[i] = ref;
@@ -119,7 +232,12 @@ static blk_status_t ring_grant_segments(struct blkfront_ring *ring,
 	return BLK_STS_OK;
 }
 
-/* The backend only reads the segment lists: grant them read-only. */
+/*
+ * The backend only reads the segment lists: grant them read-only, for
+ * this request.  With persistent grants, the backend maps whatever it
+ * keeps read-write, and keeps them granted: the slot's next request uses
+ * the same pages.
+ */
 static blk_status_t ring_grant_indirect(struct blkfront_ring *ring,
 					struct blkfront_shadow *shadow,
 					struct blkif_request *req,
@@ -128,16 +246,26 @@ static blk_status_t ring_grant_indirect(struct blkfront_ring *ring,
 	unsigned int nr_pages = DIV_ROUND_UP(nr_segs,
 					     BLKFRONT_SEGS_PER_INDIRECT_PAGE);
 	domid_t domid = ring->dev->xdev->otherend_id;
+	bool persistent = ring->dev->persistent;
 	unsigned int i;
 	int ref;
 
 	for (i = 0; i < nr_pages; i++) {
+		if (persistent && i < shadow->nr_indirect_kept) {
+			req->u.indirect.indirect_grefs[i] =
+				shadow->indirect_grefs[i];
+			continue;
+		}
 		ref = splitio_gref_pool_grant(&ring->pool, domid,
-					      shadow->indirect_pages[i], true);
+					      shadow->indirect_pages[i],
+					      !persistent);
 		if (ref < 0)
 			return BLK_STS_RESOURCE;
 		shadow->indirect_grefs[i] = ref;
-		shadow->nr_indirect = i + 1;
+		if (persistent)
+			shadow->nr_indirect_kept = i + 1;
+		else
+			shadow->nr_indirect = i + 1;
 		req->u.indirect.indirect_grefs[i] = ref;
 	}
 	return BLK_STS_OK;
@@ -345,6 +473,8 @@ static int ring_take_response(struct blkfront_ring *ring,
 	if (status)
 		dev_warn_ratelimited(ddev, "operation %u failed: status %d\n",
 				     rsp.operation, rsp.status);
+	else if (shadow->operation == BLKIF_OP_READ)
+		ring_copy_from_bounce(shadow);
 	if (!ring_revoke_grants(ring, shadow)) {
 		dev_err_ratelimited(ddev, "ring %u: backend still maps pages of a completed request\n",
 				    ring->index);
@@ -522,7 +652,9 @@ static int ring_alloc_shadows(struct blkfront_ring *ring)
 		shadow->next_free = id + 1;
 		sg_init_table(shadow->sg, ring->dev->max_segs);
 		for (i = 0; i < nr_indirect; i++) {
-			shadow->indirect_pages[i] = alloc_page(GFP_KERNEL);
+			/* Zeroed: the backend reads the whole page. */
+			shadow->indirect_pages[i] = alloc_page(GFP_KERNEL |
+							       __GFP_ZERO);
 			if (!shadow->indirect_pages[i])
 				goto err_free_shadows;
 		}
@@ -582,6 +714,7 @@ err_teardown_ring:
 /* ring_setup() but the event channel, undone in reverse. */
 static void ring_release(struct blkfront_ring *ring)
 {
+	ring_free_pgrants(ring);
 	splitio_gref_pool_uninit(&ring->pool);
 	ring_free_shadows(ring);
 	splitio_granted_ring_teardown(&ring->granted);
@@ -618,6 +751,7 @@ int blkfront_rings_alloc(struct blkfront_dev *dev)
 		dev->rings[i].dev = dev;
 		dev->rings[i].index = i;
 		spin_lock_init(&dev->rings[i].lock);
+		INIT_LIST_HEAD(&dev->rings[i].pgrants_free);
 	}
 	for (i = 0; i < dev->nr_rings; i++) {
 		err = ring_setup(&dev->rings[i]);

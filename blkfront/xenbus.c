@@ -15,6 +15,15 @@
 #include "blkfront/common.h"
 
 /*
+ * Read once per connection: we advertise it before Initialised, and use
+ * persistent grants if the backend advertises them too when Connected.
+ */
+static bool blkfront_persistent = true;
+module_param_named(feature_persistent, blkfront_persistent, bool, 0644);
+MODULE_PARM_DESC(feature_persistent,
+		 "Offer persistent grants to backends connecting from now on (default: on)");
+
+/*
  * A disk that outlived its rings (a restore) keeps its hardware queues and
  * request limits: the requests queued for it were built to them.  Rings
  * as many and requests as large must be possible with the new backend.
@@ -118,6 +127,10 @@ static int blkfront_publish_rings(struct xenbus_device *xdev,
 		if (err)
 			return err;
 	}
+	err = splitio_xs_printf(xdev, xbt, "feature-persistent", "%u",
+				dev->persistent_offer);
+	if (err)
+		return err;
 	return splitio_xs_printf(xdev, xbt, "protocol", "%s",
 				 XEN_IO_PROTO_ABI_NATIVE);
 }
@@ -134,6 +147,9 @@ int blkfront_negotiate(struct blkfront_dev *dev)
 	err = blkfront_read_ring_features(dev);
 	if (err)
 		return err;
+	/* What this backend says on Connected; the rings start afresh. */
+	dev->persistent = false;
+	dev->persistent_offer = READ_ONCE(blkfront_persistent);
 	err = blkfront_rings_alloc(dev);
 	if (err) {
 		xenbus_dev_fatal(dev->xdev, err, "setting up %u rings",
@@ -191,6 +207,7 @@ static int blkfront_read_disk_info(struct blkfront_dev *dev,
 		{ "feature-discard", &info->discard, 0, false },
 		{ "discard-granularity", &info->discard_granularity, 0, false },
 		{ "discard-alignment", &info->discard_alignment, 0, false },
+		{ "feature-persistent", &info->persistent, 0, false },
 	};
 	struct xenbus_device *xdev = dev->xdev;
 	int err;
@@ -232,6 +249,7 @@ int blkfront_connect(struct blkfront_dev *dev)
 	dev->flush_op = info.flush ? BLKIF_OP_FLUSH_DISKCACHE :
 				     BLKIF_OP_WRITE_BARRIER;
 	dev->discard = info.discard;
+	dev->persistent = dev->persistent_offer && info.persistent;
 	if (dev->disk) {
 		blkfront_disk_resume(dev, &info);
 	} else {
@@ -242,12 +260,13 @@ int blkfront_connect(struct blkfront_dev *dev)
 			return err;
 		}
 	}
-	dev_info(&xdev->dev, "%s: %llu sectors, %u-byte blocks, %u ring(s) of %u, %u segments%s%s%s%s\n",
+	dev_info(&xdev->dev, "%s: %llu sectors, %u-byte blocks, %u ring(s) of %u, %u segments%s%s%s%s%s\n",
 		 dev->disk_name, info.sectors, info.sector_size, dev->nr_rings,
 		 dev->rings[0].front.nr_ents, dev->max_segs,
 		 dev->indirect ? " (indirect)" : "",
 		 dev->flush ? (info.flush ? ", flush" : ", barrier") : "",
 		 dev->discard ? ", discard" : "",
+		 dev->persistent ? ", persistent grants" : "",
 		 info.info & VDISK_READONLY ? ", read-only" : "");
 	return splitio_state_switch(xdev, XenbusStateConnected);
 }

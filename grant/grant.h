@@ -179,5 +179,7 @@ void splitio_pgrant_put(struct splitio_pgrant_cache *cache,
 			struct splitio_pgrant *pgrant);
 void splitio_pgrant_purge(struct splitio_pgrant_cache *cache,
 			  unsigned int target);
+void splitio_pgrant_make_room(struct splitio_pgrant_cache *cache,
+			      unsigned int n);
 
 #endif /* SPLITIO_GRANT_H */

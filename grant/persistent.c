@@ -54,7 +54,8 @@ EXPORT_SYMBOL_GPL(splitio_pgrant_cache_init);
 /*
  * Returns the entry for @ref marked in use, NULL if @ref is not cached (map
  * it and offer it to splitio_pgrant_add()), or ERR_PTR(-EBUSY) if a request
- * in flight already uses it: a peer reusing a busy grant is misbehaving.
+ * in flight already uses it.  Linux's blkfront never does that, but a
+ * peer may: the caller then maps @ref again, as a mapping of its own.
  */
 struct splitio_pgrant *splitio_pgrant_get(struct splitio_pgrant_cache *cache,
 					  grant_ref_t ref)
@@ -156,6 +157,18 @@ void splitio_pgrant_purge(struct splitio_pgrant_cache *cache,
 	}
 }
 EXPORT_SYMBOL_GPL(splitio_pgrant_purge);
+
+/*
+ * Unmaps the least recently used unused entries so that @n new ones fit,
+ * as far as there are unused ones.  May sleep.
+ */
+void splitio_pgrant_make_room(struct splitio_pgrant_cache *cache,
+			      unsigned int n)
+{
+	if (cache->nr + n > cache->max)
+		splitio_pgrant_purge(cache, cache->max > n ? cache->max - n : 0);
+}
+EXPORT_SYMBOL_GPL(splitio_pgrant_make_room);
 
 /*
  * Unmaps every entry.  The caller must have completed all I/O first; an

@@ -13,25 +13,34 @@
 #   loop device punches holes); the range beside it keeps the guest's data.
 # - flush: the frontend sees a write cache to flush, fsync-heavy I/O
 #   completes.
+# - persistent grants: each side advertises feature-persistent as it was
+#   told to (persistent=, default 1), whatever the other side does; our
+#   blkfront says whether it uses them, and our blkback how many segments
+#   its persistent grants served and how many it mapped as they came:
+#   persistent grants must serve some, and most, or none with them off.
 #
-# Parameters: disk_size= (512M), memory= (guest MiB, 384), guest_timeout=.
+# Parameters: disk_size= (512M), memory= (guest MiB, 384), persistent=
+# (1), guest_timeout=.
 
 DISCARD_AT_MIB=200	# past the verified jobs' regions (lab_verify_jobs)
 FSYNC_AT_MIB=216
 
 scenario_dom0() {
-	local rw ro ro_sum
+	local rw ro ro_sum domid
 	lab_use_backends || return 1
 	rw=$(lab_disk blk-rw "${disk_size:-512M}") && ro=$(lab_disk blk-ro 16M) ||
 		{ lab_fail "no loop device"; return 1; }
 	dd if=/dev/urandom of="$ro" bs=1M count=16 2>/dev/null
 	ro_sum=$(sha256sum <"$ro" | cut -d' ' -f1)
 	lab_guest_start g1 "disk=$rw" "rodisk=$ro" "memory=${memory:-384}" || return 1
+	domid=$(xl domid g1)
+	check_persistent_keys "$domid"
 	lab_guest_wait g1 "${guest_timeout:-720}"
 	if lab_guest_collect g1; then
 		check_verify_jobs "$rw"
 		check_read_only "$ro_sum"
 		check_discard "$rw"
+		check_persistent_use "$domid"
 	fi
 	losetup -d "$rw"
 	losetup -d "$ro"
@@ -43,6 +52,48 @@ check_verify_jobs() {
 	mkdir -p "$LAB_OUT"
 	lab_verify_jobs "$1" --verify_only ||
 		lab_fail "the backing store does not hold what the guest wrote"
+}
+
+# xvda's feature-persistent on both sides, once the backend is Connected:
+# what each was told to offer, not what they agreed on.
+check_persistent_keys() {
+	local want=${persistent:-1} back="/local/domain/0/backend/vbd/$1/51712"
+	local front="/local/domain/$1/device/vbd/51712" side got
+	lab_wait_for 120 sh -c "[ \"\$(xenstore-read $back/state 2>/dev/null)\" = 4 ]" ||
+		{ lab_fail "xvda's backend never reached Connected"; return 1; }
+	for side in "$back" "$front"; do
+		got=$(xenstore-read "$side/feature-persistent" 2>/dev/null)
+		[ "$got" = "$want" ] ||
+			lab_fail "$side/feature-persistent is '$got', not $want"
+	done
+}
+
+# Whether xvda's I/O went through persistent grants, where our drivers
+# say so: our blkback when the guest's disks disconnected, our blkfront
+# when it connected (metric front_persistent).
+check_persistent_use() {
+	local want=${persistent:-1} line through mapped
+	if [ "${blk_front:-$FRONT}" = ours ]; then
+		[ "$(lab_metric_value front_persistent)" = "$want" ] ||
+			lab_fail "our blkfront's use of persistent grants is '$(lab_metric_value front_persistent)', not $want"
+	fi
+	[ "${blk_back:-$BACK}" = ours ] || return 0
+	# Said as the backend disconnects, which may be after the guest is gone.
+	lab_wait_for 30 sh -c "dmesg | grep -q 'vbd-$1-51712: .* segments so far'"
+	line=$(dmesg | grep "vbd-$1-51712: .* segments so far" | tail -n 1)
+	through=$(echo "$line" | sed -n 's/.*: \([0-9]*\) through persistent grants.*/\1/p')
+	mapped=$(echo "$line" | sed -n 's/.*grants, \([0-9]*\) mapped as they came.*/\1/p')
+	[ -n "$through" ] && [ -n "$mapped" ] ||
+		{ lab_fail "our blkback did not say how xvda's segments were mapped"; return 1; }
+	lab_result_metric segs_persistent "$through" segments
+	lab_result_metric segs_mapped "$mapped" segments
+	if [ "$want" = 1 ]; then
+		[ "$through" -gt "$mapped" ] ||
+			lab_fail "persistent grants served $through segments of xvda, $mapped were mapped as they came"
+	else
+		[ "$through" = 0 ] ||
+			lab_fail "persistent grants served $through segments with them off"
+	fi
 }
 
 check_read_only() {
@@ -90,7 +141,17 @@ guest_flush() {
 }
 
 scenario_guest() {
-	lab_run modprobe "$(lab_driver_module "${blk_front:-$FRONT}" blkfront)" || return 1
+	lab_frontends || return 1
 	lab_wait_for 30 test -b /dev/xvdb || { echo "no /dev/xvdb after 30 s"; return 1; }
+	if [ "${blk_front:-$FRONT}" = ours ]; then
+		# xvdb may have connected first.
+		lab_wait_for 30 sh -c 'dmesg | grep -q "xvda: [0-9]* sectors"' ||
+			{ echo "our blkfront never said xvda connected"; return 1; }
+		if dmesg | grep -q "xvda: .*, persistent grants"; then
+			lab_metric front_persistent 1 flag
+		else
+			lab_metric front_persistent 0 flag
+		fi
+	fi
 	lab_verify_jobs /dev/xvda && guest_read_only && guest_discard && guest_flush
 }

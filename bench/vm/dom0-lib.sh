@@ -24,7 +24,9 @@ lab_result_metric() {
 # Load the backends a scenario asked for: back= picks the set for both
 # device classes, net_back= and blk_back= override it per class.  The other
 # set's backend of a class is unloaded first (it must be idle between
-# scenarios): both would claim the same device type.
+# scenarios): both would claim the same device type.  persistent=0 has
+# the blkback, ours or the kernel's, not offer persistent grants; any
+# other scenario of the boot has it offer them again.
 lab_use_backends() {
 	local role set other mod
 	for role in netback blkback; do
@@ -44,6 +46,10 @@ lab_use_backends() {
 		lab_run modprobe "$(lab_driver_module "$set" "$role")" ||
 			{ lab_fail "cannot load the $set $role"; return 1; }
 	done
+	mod=$(lab_driver_module "${blk_back:-$BACK}" blkback | tr - _)
+	if [ "${persistent:-1}" = 0 ]; then set=N; else set=Y; fi
+	echo $set >"/sys/module/$mod/parameters/feature_persistent" ||
+		{ lab_fail "cannot set feature_persistent of $mod"; return 1; }
 }
 
 # A backing disk: a sparse file in Dom0's tmpfs on a loop device; prints the
