@@ -7,7 +7,8 @@ XEN_BIN=/usr/lib/xen-4.17/bin
 
 # Kernel modules each side may load; dependencies are resolved by depmod.
 DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
-	xen-netback xen-blkback loop virtio_pci virtio_blk virtio-rng bridge dm-delay"
+	xen-netback xen-blkback loop virtio_pci virtio_blk virtio-rng bridge dm-delay
+	dm-flakey"
 GUEST_MODULES="xen-netfront xen-blkfront"
 
 stage_busybox() {
