@@ -74,6 +74,10 @@ scenario_dom0() {
 		lab_wait_for 30 sh -c '[ -z "$(xl network-list g2 | sed 1d)" ]' ||
 			lab_fail "the vif is still listed after network-detach"
 		check_released "after detaching a vif under traffic"
+		# Not before g2 saw it go: its XenBus acts on the device's
+		# directory as it finds it when the watch fires, and would miss a
+		# removal that an attach had already undone.
+		lab_guest_marker g2 "eth0 went away" NETBACK-LIFE-FAIL 150
 		iperf3_server iperf3-server-3.log
 		lab_run xl network-attach g2 mac=00:16:3e:00:02:01 ip=10.2.0.2 \
 			script=/etc/xen/scripts/splitio-vif ||
