@@ -3,6 +3,7 @@
 #   make            build the five modules against Debian's kernel headers,
 #                   and vfrctl, the firewall-router's control tool
 #   make check      build the portable parts as userspace C and unit-test them
+#   make hostile    the test-only hostile frontend, tests/hostile (never installed)
 #   make test       check + modules + the lab's integration scenarios
 #   make bench      the lab's benchmark run (README: The lab)
 #   make install    install the modules for $(KVER) and run depmod, with
@@ -35,8 +36,12 @@ modules:
 tools:
 	$(MAKE) -C tools/vfrctl
 
+hostile:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/hostile modules
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/hostile clean
 	$(MAKE) -C tools/vfrctl clean
 	$(MAKE) -C tests/unit clean
 
@@ -61,4 +66,4 @@ test:
 bench:
 	bench/lab run bench
 
-.PHONY: all modules tools clean install uninstall check test bench
+.PHONY: all modules tools hostile clean install uninstall check test bench

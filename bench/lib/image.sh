@@ -10,6 +10,8 @@ DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
 	xen-netback xen-blkback loop virtio_pci virtio_blk virtio-rng bridge dm-delay
 	dm-flakey"
 GUEST_MODULES="xen-netfront xen-blkfront"
+# Built here but never installed: the hostile frontend (tests/hostile).
+GUEST_TEST_KO="$LAB_REPO/tests/hostile/splitio_hostile.ko"
 
 stage_busybox() {
 	local root=$1 applet
@@ -44,6 +46,8 @@ $(echo "$libs" | grep 'not found')" ;;
 	done
 }
 
+# Stages modules $2... of the kernel with their dependencies, splitio's
+# own, and the .ko files in $STAGE_EXTRA_KO.
 stage_modules() {
 	local root=$1 mod path
 	shift
@@ -59,7 +63,7 @@ stage_modules() {
 		done
 	done
 	mkdir -p "$root/lib/modules/$KVER/extra"
-	cp "$LAB_REPO"/*.ko "$root/lib/modules/$KVER/extra/"
+	cp "$LAB_REPO"/*.ko ${STAGE_EXTRA_KO:-} "$root/lib/modules/$KVER/extra/"
 	cp "$tree/modules.order" "$tree/modules.builtin" "$tree/modules.builtin.modinfo" \
 		"$root/lib/modules/$KVER/"
 	depmod -b "$root" "$KVER"
@@ -89,7 +93,7 @@ build_guest_image() {
 	local root="$LAB_WORK/guest-root"
 	rm -rf "$root"
 	stage_common "$root"
-	stage_modules "$root" $GUEST_MODULES
+	STAGE_EXTRA_KO=$GUEST_TEST_KO stage_modules "$root" $GUEST_MODULES
 	install -m 755 "$LAB_REPO/bench/vm/guest-init" "$root/init"
 	pack_initramfs "$root" "$LAB_WORK/guest.img"
 }
@@ -150,6 +154,8 @@ lab_build_images() {
 	lab_step "make modules"
 	make -C "$LAB_REPO" modules >"$LAB_WORK/modules.log" 2>&1 ||
 		lab_die "module build failed: $(tail -n 20 "$LAB_WORK/modules.log")"
+	make -C "$LAB_REPO" hostile >"$LAB_WORK/hostile.log" 2>&1 ||
+		lab_die "hostile module build failed: $(tail -n 20 "$LAB_WORK/hostile.log")"
 	make -C "$LAB_REPO/tools/vfrctl" >"$LAB_WORK/vfrctl.log" 2>&1 ||
 		lab_die "vfrctl build failed: $(tail -n 20 "$LAB_WORK/vfrctl.log")"
 	cc -O2 -Wall -Wextra -Werror -o "$LAB_WORK/netcheck" "$LAB_REPO/bench/vm/netcheck.c" ||
