@@ -37,8 +37,6 @@ SR_DOM0_SLACK_KIB=64
 # flipping: one 256-slot ring of pages, 1 MiB.
 SR_GUEST_SLACK_KIB=1088
 
-sr_log() { echo "$CONSOLE_DIR/guest-g1.log"; }
-
 sr_wait_marker() { lab_guest_marker g1 "$1" SR-FAIL "${guest_timeout:-600}"; }
 
 # g1, domain $1, is saved and gone: nothing of it may be left in the
@@ -94,17 +92,7 @@ sr_cycle() {
 		{ lab_fail "g1 never heard that cycle $cycle was over"; return 1; }
 }
 
-# A signal is one datagram to g1's port $1, sent until g1's console shows
-# marker $2, which it prints once it got one.
-sr_signal() {
-	local i
-	for i in $(seq 60); do
-		grep -q "$2" "$(sr_log)" && return 0
-		netcheck signal 10.1.0.2 "$1" 2>/dev/null
-		sleep 2
-	done
-	return 1
-}
+sr_signal() { lab_guest_signal g1 10.1.0.2 "$@"; }
 
 # A delay target over loop device $1 named sr-delay; prints its path,
 # devtmpfs's node for it (Dom0 has no udev to make /dev/mapper's).

@@ -169,6 +169,19 @@ lab_xenstore_left() {
 	[ -z "$left" ]
 }
 
+# Tells guest $1, at address $2, that something happened: one datagram to
+# its port $3 (netcheck wait), sent until its console shows marker $4,
+# which it prints once it got one.  Up to 2 minutes.
+lab_guest_signal() {
+	local i
+	for i in $(seq 60); do
+		grep -q "$4" "$CONSOLE_DIR/guest-$1.log" && return 0
+		netcheck signal "$2" "$3" 2>/dev/null
+		sleep 2
+	done
+	return 1
+}
+
 lab_guest_exited() { grep -q '^@@GUEST-EXIT' "$CONSOLE_DIR/guest-$1.log" 2>/dev/null; }
 lab_guest_gone() { ! xl domid "$1" >/dev/null 2>&1; }
 
@@ -227,4 +240,46 @@ lab_vfr_link() {
 	vif=vif$(xl domid "$1").0
 	ip addr add 10.9.0.1/32 dev "$vif" 2>/dev/null
 	ip route add "$2/32" dev "$vif"
+}
+
+# What Dom0 holds, one "name=value" per line: splitio_core's counters,
+# threads of our backends (named after their devices), interrupts of
+# event channels, XenStore nodes under the backend and error directories,
+# and memory available.  Taken with no guest, before and after a scenario.
+lab_holdings() {
+	lab_core_counters | tr ' ' '\n'
+	echo "backend_threads=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^vbd-\|^vif')"
+	echo "event_channels=$(grep -c 'xen-dyn' /proc/interrupts)"
+	echo "xenstore_backend=$(xenstore-ls /local/domain/0/backend 2>/dev/null | wc -l)"
+	echo "xenstore_error=$(xenstore-ls /local/domain/0/error 2>/dev/null | wc -l)"
+	echo "mem_available_kib=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)"
+}
+
+# Available memory may fall this much between two lab_holdings: slab and
+# page cache move a little on their own.
+LAB_MEM_SLACK_KIB=32768
+
+# Compares lab_holdings files $2 (before) and $3 (after), reporting each
+# as metrics named $1_NAME_before/_after: all must be equal but memory.
+lab_compare_holdings() {
+	local name before after
+	while IFS== read -r name before; do
+		after=$(sed -n "s/^$name=//p" "$3")
+		lab_result_metric "$1_${name}_before" "$before" count
+		lab_result_metric "$1_${name}_after" "$after" count
+		case "$name" in
+		mem_available_kib)
+			[ "$after" -ge $((before - LAB_MEM_SLACK_KIB)) ] ||
+				lab_fail "Dom0's available memory fell from $before to $after KiB"
+			;;
+		*)
+			[ "$after" = "$before" ] && continue
+			lab_fail "Dom0's $name was $before before the guests and is $after after"
+			case "$name" in
+			xenstore_*) xenstore-ls -f /local/domain/0 2>/dev/null |
+					grep "^/local/domain/0/${name#xenstore_}" | sed 's/^/    /' | head -n 20 ;;
+			esac
+			;;
+		esac
+	done <"$2"
 }
