@@ -243,12 +243,13 @@ lab_vfr_link() {
 }
 
 # What Dom0 holds, one "name=value" per line: splitio_core's counters,
-# threads of our backends (named after their devices), interrupts of
-# event channels, XenStore nodes under the backend and error directories,
-# and memory available.  Taken with no guest, before and after a scenario.
+# threads of our backends (named after their devices and disks),
+# interrupts of event channels, XenStore nodes under the backend and error
+# directories, and memory available.  Taken with no guest, before and
+# after a scenario.
 lab_holdings() {
 	lab_core_counters | tr ' ' '\n'
-	echo "backend_threads=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^vbd-\|^vif')"
+	echo "backend_threads=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^vbd-\|^vif\|^blkback-')"
 	echo "event_channels=$(grep -c 'xen-dyn' /proc/interrupts)"
 	echo "xenstore_backend=$(xenstore-ls /local/domain/0/backend 2>/dev/null | wc -l)"
 	echo "xenstore_error=$(xenstore-ls /local/domain/0/error 2>/dev/null | wc -l)"
