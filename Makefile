@@ -3,7 +3,7 @@
 #   make            build the five modules against Debian's kernel headers,
 #                   and vfrctl, the firewall-router's control tool
 #   make check      build the portable parts as userspace C and unit-test them
-#   make hostile    the test-only hostile frontend, tests/hostile (never installed)
+#   make hostile    the test-only hostile peers, tests/hostile (never installed)
 #   make test       check + modules + the lab's integration scenarios
 #   make bench      the lab's benchmark run (README: The lab)
 #   make install    install the modules for $(KVER) and run depmod, with

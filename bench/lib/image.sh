@@ -10,8 +10,9 @@ DOM0_MODULES="xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd
 	xen-netback xen-blkback loop virtio_pci virtio_blk virtio-rng bridge dm-delay
 	dm-flakey"
 GUEST_MODULES="xen-netfront xen-blkfront"
-# Built here but never installed: the hostile frontend (tests/hostile).
+# Built here but never installed: the hostile peers (tests/hostile).
 GUEST_TEST_KO="$LAB_REPO/tests/hostile/splitio_hostile.ko"
+DOM0_TEST_KO="$LAB_REPO/tests/hostile/splitio_hostile_back.ko"
 
 stage_busybox() {
 	local root=$1 applet
@@ -102,7 +103,7 @@ build_dom0_image() {
 	local root="$LAB_WORK/dom0-root" bin
 	rm -rf "$root"
 	stage_common "$root"
-	stage_modules "$root" $DOM0_MODULES
+	STAGE_EXTRA_KO=$DOM0_TEST_KO stage_modules "$root" $DOM0_MODULES
 	for bin in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xentop; do
 		stage_binary "$root" "$LAB_ROOT$XEN_BIN/$bin" "$XEN_BIN/$bin"
 	done
