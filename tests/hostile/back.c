@@ -53,6 +53,8 @@ bool hostile_back_wait(struct hostile_back *hb,
 
 	for (;;) {
 		seen = atomic_read(&hb->events);
+		if (hb->gave_up)
+			return false;
 		if (ready(hb, arg))
 			return true;
 		if (kthread_should_stop() || time_after(jiffies, deadline))
@@ -69,10 +71,19 @@ void hostile_back_notify(struct hostile_back *hb)
 	notify_remote_via_irq(hb->irq);
 }
 
-void hostile_back_idle(struct hostile_back *hb)
+/*
+ * After the attack, until the device disconnects.  The state is set
+ * before the check, so kthread_stop()'s wake-up is never lost.
+ */
+static void hostile_back_idle(struct hostile_back *hb)
 {
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(HZ);
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop())
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
 }
 
 static int hostile_back_thread(void *arg)
@@ -177,6 +188,11 @@ static void hostile_back_frontend_changed(struct xenbus_device *xdev,
 	struct hostile_back_dev *dev = dev_get_drvdata(&xdev->dev);
 
 	switch (state) {
+	case XenbusStateInitialising:
+		/* A frontend that closed and probes again. */
+		if (xdev->state == XenbusStateClosed)
+			xenbus_switch_state(xdev, XenbusStateInitWait);
+		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
 		if (!dev->hb.thread && xdev->state != XenbusStateConnected)

@@ -44,6 +44,7 @@ struct hostile_back {
 	struct task_struct *thread;		/* NULL if not connected */
 	wait_queue_head_t wq;			/* woken by the frontend's events */
 	atomic_t events;
+	bool gave_up;		/* the frontend's index was impossible */
 };
 
 /* Report lines in Dom0's log, one per thing sent; the lab greps them. */
@@ -53,7 +54,8 @@ struct hostile_back {
 
 /*
  * Waits up to @ms for @ready(@hb, @arg) to be true, woken by the
- * frontend's events; false if it never was, or the thread must stop.
+ * frontend's events; false if it never was, or the thread must stop, or
+ * gave up on the frontend.
  */
 bool hostile_back_wait(struct hostile_back *hb,
 		       bool (*ready)(struct hostile_back *hb, void *arg),
@@ -61,10 +63,21 @@ bool hostile_back_wait(struct hostile_back *hb,
 void hostile_back_notify(struct hostile_back *hb);
 
 /*
+ * A back ring's @ready for hostile_back_wait: true if requests wait, else
+ * req_event is armed, so that the next one is notified.
+ */
+#define hostile_back_has_requests(ring) ({				\
+	int more_;							\
+									\
+	RING_FINAL_CHECK_FOR_REQUESTS(ring, more_);			\
+	more_ != 0;							\
+})
+
+/*
  * The next request on back ring @ring, copied into *@req, once
- * @ready(@hb, @arg) says there is one; false if none came in @ms or the
- * frontend's producer index is impossible.  A macro: the rings' types
- * differ, their macros are generic.
+ * @ready(@hb, @arg) says there is one; false if none came in @ms, or the
+ * frontend's producer index is impossible (then for good: gave_up).  A
+ * macro: the rings' types differ, their macros are generic.
  */
 #define hostile_back_take(hb, ring, ready, arg, req, ms) ({		\
 	bool taken_ = hostile_back_wait(hb, ready, arg, ms);		\
@@ -72,6 +85,7 @@ void hostile_back_notify(struct hostile_back *hb);
 	if (taken_ && RING_REQUEST_PROD_OVERFLOW(ring,			\
 						 (ring)->sring->req_prod)) { \
 		hostile_back_report(hb, "the frontend's request index is impossible"); \
+		(hb)->gave_up = true;					\
 		taken_ = false;						\
 	}								\
 	if (taken_) {							\
@@ -82,8 +96,6 @@ void hostile_back_notify(struct hostile_back *hb);
 	taken_;								\
 })
 
-/* After the attack: idles until the device disconnects. */
-void hostile_back_idle(struct hostile_back *hb);
 
 extern const struct hostile_back_class hostile_back_vbd;
 extern const struct hostile_back_class hostile_back_vif;

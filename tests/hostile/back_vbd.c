@@ -4,7 +4,8 @@
  * offers is 64 MiB of nothing: reads are answered OKAY without a byte
  * written into the frontend's pages, writes without one read.  Features
  * are left out, so the frontend speaks plain read/write requests on one
- * single-page ring.
+ * single-page ring, in the native layout (a 64-bit guest's: the protocol
+ * key is not read).
  *
  *   honest         every request answered OKAY: the control, under which
  *                  the frontend must not complain
@@ -47,7 +48,7 @@ static int vbd_connect_keys(struct hostile_back *hb)
 
 static bool vbd_has_request(struct hostile_back *hb, void *arg)
 {
-	return RING_HAS_UNCONSUMED_REQUESTS((struct blkif_back_ring *)arg);
+	return hostile_back_has_requests((struct blkif_back_ring *)arg);
 }
 
 /* The next request, copied off the ring; false if none came in @ms. */
@@ -79,7 +80,7 @@ static unsigned int vbd_answer_all(struct hostile_back *hb,
 	struct blkif_request req;
 	unsigned int answered = 0;
 
-	while (!kthread_should_stop()) {
+	while (!kthread_should_stop() && !hb->gave_up) {
 		if (!vbd_take(hb, ring, &req, quiet_ms ?: VBD_FIRST_REQUEST_MS)) {
 			if (quiet_ms)
 				break;
@@ -105,9 +106,16 @@ static int vbd_run(struct hostile_back *hb, const char *attack)
 		return 0;
 	}
 	if (!strcmp(attack, "unsolicited")) {
-		hostile_back_report(hb, "unsolicited: sent id 0 after %u answer(s), with none in flight",
-				    vbd_answer_all(hb, &ring, VBD_QUIET_MS));
+		unsigned int answered = 0;
+
+		/* Quiet, and nothing on the ring as we answer. */
+		do {
+			answered += vbd_answer_all(hb, &ring, VBD_QUIET_MS);
+		} while (RING_HAS_UNCONSUMED_REQUESTS(&ring) &&
+			 !kthread_should_stop() && !hb->gave_up);
 		vbd_answer(hb, &ring, 0, BLKIF_OP_READ, BLKIF_RSP_OKAY);
+		hostile_back_report(hb, "unsolicited: sent id 0 after %u answer(s), with none in flight",
+				    answered);
 		return 0;
 	}
 	if (!vbd_take(hb, &ring, &req, VBD_FIRST_REQUEST_MS))

@@ -49,12 +49,12 @@ static int vif_probe_keys(struct hostile_back *hb)
 
 static bool vif_has_tx(struct hostile_back *hb, void *arg)
 {
-	return RING_HAS_UNCONSUMED_REQUESTS(&((struct vif_rings *)arg)->tx);
+	return hostile_back_has_requests(&((struct vif_rings *)arg)->tx);
 }
 
 static bool vif_has_rx(struct hostile_back *hb, void *arg)
 {
-	return RING_HAS_UNCONSUMED_REQUESTS(&((struct vif_rings *)arg)->rx);
+	return hostile_back_has_requests(&((struct vif_rings *)arg)->rx);
 }
 
 /* The next transmit slot, copied off the ring; false if none in @ms. */
@@ -92,7 +92,7 @@ static unsigned int vif_answer_all_tx(struct hostile_back *hb,
 	unsigned int answered = 0;
 	bool extra_next = false;
 
-	while (!kthread_should_stop()) {
+	while (!kthread_should_stop() && !hb->gave_up) {
 		if (!vif_take_tx(hb, rings, &slot.req,
 				 quiet_ms ?: VIF_FIRST_REQUEST_MS)) {
 			if (quiet_ms)
@@ -118,9 +118,16 @@ static int vif_run_tx(struct hostile_back *hb, struct vif_rings *rings,
 	u16 bad_id = RING_SIZE(&rings->tx) + 7;
 
 	if (!strcmp(attack, "tx-unsolicited")) {
-		hostile_back_report(hb, "tx-unsolicited: sent id 0 after %u answer(s), with none in flight",
-				    vif_answer_all_tx(hb, rings, VIF_QUIET_MS));
+		unsigned int answered = 0;
+
+		/* Quiet, and nothing on the ring as we answer. */
+		do {
+			answered += vif_answer_all_tx(hb, rings, VIF_QUIET_MS);
+		} while (RING_HAS_UNCONSUMED_REQUESTS(&rings->tx) &&
+			 !kthread_should_stop() && !hb->gave_up);
 		vif_answer_tx(hb, rings, 0, XEN_NETIF_RSP_OKAY);
+		hostile_back_report(hb, "tx-unsolicited: sent id 0 after %u answer(s), with none in flight",
+				    answered);
 		return 0;
 	}
 	if (!vif_take_tx(hb, rings, &req, VIF_FIRST_REQUEST_MS))
