@@ -302,6 +302,18 @@ static void ring_broken(struct blkback_ring *ring)
  * reordering on, they are staged and the disk's dispatcher is woken once
  * (sched.c); else each is issued as it comes, under a plug of its own.
  */
+/*
+ * Event hold-off (splitio_back_check_for_requests): each request in flight
+ * wakes this ring's thread when it ends, and the thread looks at the ring
+ * then anyway; so while notify_holdoff of them are in flight, the frontend
+ * is not asked to notify new ones, which wait at most for the next to end
+ * and are taken in a batch.  Below that depth req_event is armed as usual:
+ * a lone request never waits.
+ */
+static unsigned int blkback_notify_holdoff = 4;
+module_param_named(notify_holdoff, blkback_notify_holdoff, uint, 0644);
+MODULE_PARM_DESC(notify_holdoff, "Requests in flight from which the frontend is not asked to notify new ones (0: always ask)");
+
 static void ring_intake(struct blkback_ring *ring)
 {
 	bool reorder = READ_ONCE(ring->be->reorder);
@@ -315,9 +327,14 @@ static void ring_intake(struct blkback_ring *ring)
 		ring->reordering = reorder;
 	}
 
-	while (budget) {
-		avail = splitio_back_final_check_for_requests(&ring->back);
-		if (avail <= 0)
+	for (;;) {
+		/*
+		 * Once more when the budget is spent: a thread that found the
+		 * ring empty must have armed req_event before it sleeps.
+		 */
+		avail = splitio_back_check_for_requests(&ring->back,
+				READ_ONCE(blkback_notify_holdoff));
+		if (avail <= 0 || !budget)
 			break;
 		n = min_t(unsigned int, avail, budget);
 		budget -= n;

@@ -335,6 +335,26 @@ splitio_back_final_check_for_requests(struct splitio_back_ring *back)
 }
 
 /*
+ * The final check with event hold-off, for a backend whose every request
+ * in flight wakes it when it ends: while @holdoff or more requests are
+ * unanswered (taken, no response yet), req_event is left behind, so the
+ * frontend pushes more without notifying, and the backend finds them when
+ * the next of those ends; below that (or with @holdoff 0) req_event is
+ * armed as by the final check.  Returns the same, with 0 meaning "sleep
+ * until notified or until something in flight ends".
+ */
+static inline int
+splitio_back_check_for_requests(struct splitio_back_ring *back, u32 holdoff)
+{
+	u32 unanswered = back->req_cons - back->rsp_prod_pvt;
+	int unconsumed = splitio_back_unconsumed_requests(back);
+
+	if (unconsumed || (holdoff && unanswered >= holdoff))
+		return unconsumed;
+	return splitio_back_final_check_for_requests(back);
+}
+
+/*
  * Copy request @idx (< req_cons + unconsumed) into private memory, reading
  * the shared entry exactly once; @len must not exceed the entry size.
  */

@@ -8,8 +8,10 @@
  * Fails on a lost, duplicated, reordered or stale entry in either direction,
  * on a missed wake-up (a sleep that times out with work ready), on a
  * peer-overflow report, and if notification hold-off never suppressed a
- * single event.  A last test pits push against final check head-on, to
- * catch a missing full barrier.
+ * single event.  Some runs keep requests in flight in the backend under
+ * event hold-off (splitio_back_check_for_requests), as blkback does.  A
+ * last test pits push against final check head-on, to catch a missing
+ * full barrier.
  */
 #define _GNU_SOURCE		/* CPU affinity */
 #include <pthread.h>
@@ -129,6 +131,15 @@ struct stress_config {
 	u32 start;		/* initial value of every index */
 	u32 requests;
 	u32 max_batch;		/* requests per push, responses per push */
+	/*
+	 * 0: each request answered as it is taken.  Else up to this many are
+	 * kept in flight, and some end (are answered) each time round; the
+	 * backend sleeps only with none in flight, as a driver woken by each
+	 * ending I/O would, and asks for no notification while @holdoff or
+	 * more are in flight.
+	 */
+	u32 max_in_flight;
+	u32 holdoff;
 };
 
 struct stress_run {
@@ -138,6 +149,7 @@ struct stress_run {
 	struct evtchn to_back, to_front;
 	bool stop;			/* set once by whoever fails first */
 	unsigned long request_pushes, response_pushes;
+	unsigned long held_off;		/* checks that left req_event behind */
 	char front_error[ERROR_LEN], back_error[ERROR_LEN];
 };
 
@@ -260,35 +272,67 @@ static void *frontend(void *arg)
 	return NULL;
 }
 
-/* Answers each request as it comes, pushing responses in random batches. */
+/*
+ * The check found nothing, with @in_flight unanswered: it must have left
+ * req_event at @event while held off, and armed it otherwise.
+ */
+static bool backend_event_right(struct stress_run *run, u32 event,
+				u32 in_flight)
+{
+	const struct splitio_back_ring *back = &run->back;
+	u32 holdoff = run->cfg->holdoff;
+
+	if (holdoff && in_flight >= holdoff) {
+		if (back->sring->req_event == event) {
+			run->held_off++;
+			return true;
+		}
+		fail(run, run->back_error, "req_event moved with %u in flight",
+		     in_flight);
+		return false;
+	}
+	if (back->sring->req_event == back->req_cons + 1)
+		return true;
+	fail(run, run->back_error, "req_event %u not armed at %u",
+	     back->sring->req_event, back->req_cons + 1);
+	return false;
+}
+
+/*
+ * Takes the requests there are, up to max_in_flight unanswered if set, and
+ * answers them (if set, the oldest few), pushing responses in random
+ * batches.
+ */
 static void *backend(void *arg)
 {
 	struct stress_run *run = arg;
+	const struct stress_config *cfg = run->cfg;
 	struct splitio_back_ring *back = &run->back;
-	const u32 total = run->cfg->requests;
-	u32 handled = 0, unpushed = 0, push_at = 1;
+	const u32 total = cfg->requests;
+	u32 handled = 0, answered = 0, unpushed = 0, push_at = 1, ending;
 	unsigned int timeouts = 0;
 	u64 rng = 0xfedcba9876543210ull;
 
-	while (handled < total && !READ_ONCE(run->stop)) {
-		int ready = splitio_back_unconsumed_requests(back);
+	while (answered < total && !READ_ONCE(run->stop)) {
+		u32 event = back->sring->req_event;	/* only we write it */
+		int ready = splitio_back_check_for_requests(back, cfg->holdoff);
 
-		if (!ready) {
-			ready = splitio_back_final_check_for_requests(back);
-			if (!ready) {
-				backend_sleep(run, &timeouts);
-				continue;
-			}
-		}
+		if (!ready && !backend_event_right(run, event, handled - answered))
+			break;
 		if (ready < 0) {
 			fail(run, run->back_error,
 			     "request overflow: req_prod %u, req_cons %u",
 			     READ_ONCE(back->sring->req_prod), back->req_cons);
 			break;
 		}
-		for (; ready > 0; ready--, handled++) {
+		if (!ready && handled == answered) {
+			backend_sleep(run, &timeouts);
+			continue;
+		}
+		for (; ready > 0 && (!cfg->max_in_flight ||
+				     handled - answered < cfg->max_in_flight);
+		     ready--, handled++) {
 			struct stress_req req;
-			struct stress_rsp *rsp;
 
 			stress_copy_request(back, back->req_cons++, &req);
 			if (req.seq != handled) {
@@ -302,18 +346,26 @@ static void *backend(void *arg)
 				     "request %u corrupt", req.seq);
 				break;
 			}
+		}
+		/* Some I/O ends: the oldest in flight, at least one. */
+		ending = handled - answered;
+		if (cfg->max_in_flight && ending > 1)
+			ending = random_below(&rng, ending) + 1;
+		for (; ending; ending--, answered++) {
+			struct stress_rsp *rsp;
+
 			rsp = stress_response_slot(back, back->rsp_prod_pvt++);
-			rsp->seq = req.seq;
-			rsp->check = rsp_check(req.seq);
+			rsp->seq = answered;
+			rsp->check = rsp_check(answered);
 
 			/* Push before looking for work, let alone sleeping. */
-			if (++unpushed < push_at && ready > 1)
+			if (++unpushed < push_at && ending > 1)
 				continue;
 			run->response_pushes++;
 			if (splitio_back_push_responses(back))
 				evtchn_notify(&run->to_front);
 			unpushed = 0;
-			push_at = random_below(&rng, run->cfg->max_batch) + 1;
+			push_at = random_below(&rng, cfg->max_batch) + 1;
 		}
 	}
 	return NULL;
@@ -378,6 +430,10 @@ static void stress(const struct stress_config *cfg)
 	/* Hold-off: while a side is busy, the other's pushes go unsignalled. */
 	CHECK(run.to_back.notifications < run.request_pushes);
 	CHECK(run.to_front.notifications < run.response_pushes);
+	if (cfg->holdoff) {
+		printf("  %lu checks held req_event back\n", run.held_off);
+		CHECK(run.held_off > 0);
+	}
 
 	evtchn_destroy(&run.to_back);
 	evtchn_destroy(&run.to_front);
@@ -409,6 +465,30 @@ static void test_stress_across_wrap(void)
 		.name = "page ring, wrapping", .ring_bytes = 4096,
 		.start = 0xffffffff - 2000000 / SCALE,
 		.requests = 4000000 / SCALE, .max_batch = 64,
+	};
+
+	stress(&cfg);
+}
+
+static void test_stress_holdoff(void)
+{
+	static const struct stress_config cfg = {
+		.name = "page ring, 32 in flight, hold-off from 4",
+		.ring_bytes = 4096, .start = 0,
+		.requests = 4000000 / SCALE, .max_batch = 64,
+		.max_in_flight = 32, .holdoff = 4,
+	};
+
+	stress(&cfg);
+}
+
+static void test_stress_holdoff_tiny_ring_across_wrap(void)
+{
+	static const struct stress_config cfg = {
+		.name = "4-slot ring, wrapping, 3 in flight, hold-off from 2",
+		.ring_bytes = 64 + 4 * 8, .start = 0xffffffff - 250000 / SCALE,
+		.requests = 500000 / SCALE, .max_batch = 4,
+		.max_in_flight = 3, .holdoff = 2,
 	};
 
 	stress(&cfg);
@@ -607,6 +687,8 @@ static const struct test_case tests[] = {
 	TEST(test_stress_tiny_ring),
 	TEST(test_stress_across_wrap),
 	TEST(test_stress_tiny_ring_across_wrap),
+	TEST(test_stress_holdoff),
+	TEST(test_stress_holdoff_tiny_ring_across_wrap),
 	TEST(test_race_push_against_final_check),
 };
 

@@ -443,6 +443,45 @@ static void test_final_check_requests(void)
 	CHECK_EQ(rp.sring->req_event, 502);
 }
 
+/*
+ * With @holdoff requests unanswered, the check leaves req_event behind and
+ * the frontend's next pushes go unsignalled; one answer below it, the
+ * check arms req_event like the final check.
+ */
+static void test_check_requests_holdoff(void)
+{
+	struct ring_pair rp;
+
+	ring_pair_init_at(&rp, PAGE_BYTES, 500);
+	produce_requests(&rp, 4);
+	CHECK(splitio_front_push_requests(&rp.front));
+	rp.back.req_cons += 4;		/* taken, in flight, unanswered */
+
+	CHECK_EQ(splitio_back_check_for_requests(&rp.back, 4), 0);
+	CHECK_EQ(rp.sring->req_event, 501);
+	produce_requests(&rp, 2);
+	CHECK(!splitio_front_push_requests(&rp.front));
+	CHECK_EQ(splitio_back_check_for_requests(&rp.back, 4), 2);
+	rp.back.req_cons += 2;
+
+	/* 6 in flight; 3 end: below 4, req_event is armed. */
+	rp.back.rsp_prod_pvt += 3;
+	CHECK_EQ(splitio_back_check_for_requests(&rp.back, 4), 0);
+	CHECK_EQ(rp.sring->req_event, 507);
+	produce_requests(&rp, 1);
+	CHECK(splitio_front_push_requests(&rp.front));
+
+	/* Hold-off 0: armed whatever is in flight. */
+	rp.back.req_cons += 1;
+	rp.sring->req_event = 7;
+	CHECK_EQ(splitio_back_check_for_requests(&rp.back, 0), 0);
+	CHECK_EQ(rp.sring->req_event, 508);
+
+	/* 4 in flight, held off: an impossible req_prod is still reported. */
+	rp.sring->req_prod = rp.back.req_cons + rp.back.nr_ents;
+	CHECK_EQ(splitio_back_check_for_requests(&rp.back, 4), -EIO);
+}
+
 static void test_final_check_responses(void)
 {
 	struct ring_pair rp;
@@ -709,6 +748,7 @@ static const struct test_case tests[] = {
 	TEST(test_push_notify_across_wrap),
 	TEST(test_holdoff_until_rearmed),
 	TEST(test_final_check_requests),
+	TEST(test_check_requests_holdoff),
 	TEST(test_final_check_responses),
 	TEST(test_final_check_catches_unnotified_work),
 	TEST(test_request_overflow),
