@@ -4,12 +4,14 @@
 # then checks on the backing store, runs the fio workloads (a verified
 # write pass first) on its disk and iperf3 both ways to Dom0.
 #
-# Parameters: disk_size= (512M), runtime= (s, 10), guest_timeout= (s).
+# Parameters: disk_size= (512M), runtime= (s, 10), guest_timeout= (s),
+# events=1: each fio job's event notifications per I/O, both ways
+# (lab_fio_events, lab_events_report).
 
 CHECK_MIB=16	# the region at the start of the disk that Dom0 checks
 
 scenario_dom0() {
-	local disk server
+	local disk server watcher=""
 	lab_use_backends || return 1
 	disk=$(lab_disk disk0 "${disk_size:-512M}") || { lab_fail "no loop device"; return 1; }
 	# In the background, not -D: a daemon would leave the scenario's
@@ -17,8 +19,16 @@ scenario_dom0() {
 	iperf3 -s --logfile "$RESULTS/iperf3-server.log" &
 	server=$!
 	lab_guest_start g1 "disk=$disk" net=1 || return 1
+	if [ "${events:-0}" = 1 ]; then
+		lab_events_watch g1 >/tmp/events &
+		watcher=$!
+	fi
 	lab_guest_wait g1 "${guest_timeout:-540}"
 	lab_guest_collect g1
+	if [ -n "$watcher" ]; then
+		kill "$watcher"
+		lab_events_report /tmp/events
+	fi
 	kill "$server"
 	check_disk_content "$disk"
 	losetup -d "$disk"

@@ -26,7 +26,8 @@ lab_result_metric() {
 # set's backend of a class is unloaded first (it must be idle between
 # scenarios): both would claim the same device type.  persistent=0 has
 # the blkback, ours or the kernel's, not offer persistent grants; any
-# other scenario of the boot has it offer them again.
+# other scenario of the boot has it offer them again.  notify_holdoff=N
+# sets our blkback's event hold-off (blkback/ring.c), 4 unless given.
 lab_use_backends() {
 	local role set other mod
 	for role in netback blkback; do
@@ -50,6 +51,10 @@ lab_use_backends() {
 	if [ "${persistent:-1}" = 0 ]; then set=N; else set=Y; fi
 	echo $set >"/sys/module/$mod/parameters/feature_persistent" ||
 		{ lab_fail "cannot set feature_persistent of $mod"; return 1; }
+	# Written each time too: a scenario before may have changed it.
+	[ "$mod" = splitio_blkback ] || return 0
+	echo "${notify_holdoff:-4}" >"/sys/module/$mod/parameters/notify_holdoff" ||
+		{ lab_fail "cannot set notify_holdoff of $mod"; return 1; }
 }
 
 # A backing disk: a sparse file in Dom0's tmpfs on a loop device; prints the
@@ -283,4 +288,42 @@ lab_compare_holdings() {
 			;;
 		esac
 	done <"$2"
+}
+
+# In the background while guest $1 runs fio with events=1: at each
+# "@@EVENTS LABEL begin|end" line on its console, the notifications
+# Dom0's block backends received so far, as "LABEL begin|end N".
+lab_events_watch() {
+	local log="$CONSOLE_DIR/guest-$1.log" seen=0 n
+	while :; do
+		n=$(grep -c '^@@EVENTS ' "$log")
+		while [ "$seen" -lt "$n" ]; do
+			seen=$((seen + 1))
+			echo "$(grep '^@@EVENTS ' "$log" | sed -n "${seen}p" | tr -d '\r' |
+				cut -d' ' -f2-3) $(lab_irq_count "$LAB_BLKBACK_IRQS")"
+		done
+		sleep 1
+	done
+}
+
+# From lab_events_watch's file $1 and the guest's metrics: each job's
+# notifications per I/O, to Dom0 (requests announced) and to the guest
+# (responses announced).  A job with I/O and no notification at all means
+# the interrupts were not found: a failure, not a zero.
+lab_events_report() {
+	local label begin end ios to_guest to_dom0
+	for label in $(cut -d' ' -f1 "$1" | sort -u); do
+		begin=$(awk -v l="$label" '$1 == l && $2 == "begin" { print $3 }' "$1")
+		end=$(awk -v l="$label" '$1 == l && $2 == "end" { print $3 }' "$1")
+		ios=$(lab_metric_value "${label}_ios")
+		to_guest=$(lab_metric_value "${label}_events_to_guest")
+		to_dom0=$((end - begin))
+		[ "${ios:-0}" -gt 0 ] && [ "$to_dom0" -gt 0 ] && [ "${to_guest:-0}" -gt 0 ] ||
+			{ lab_fail "$label: $ios I/Os, $to_dom0 notifications to Dom0, ${to_guest:-none} to the guest"; continue; }
+		lab_result_metric "${label}_events_to_dom0" "$to_dom0" events
+		lab_result_metric "${label}_events_per_io_to_dom0" \
+			"$(awk -v e="$to_dom0" -v n="$ios" 'BEGIN { printf "%.3f", e / n }')" ratio
+		lab_result_metric "${label}_events_per_io_to_guest" \
+			"$(awk -v e="$to_guest" -v n="$ios" 'BEGIN { printf "%.3f", e / n }')" ratio
+	done
 }

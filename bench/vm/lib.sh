@@ -121,18 +121,54 @@ lab_fio() {
 
 # The block workloads every driver set and Dom0 native are measured with,
 # after a verified write pass.  Parameters: runtime= (s), offset= (where
-# fio starts on the device), verify_size=.
+# fio starts on the device), verify_size=, events=1 (count notifications,
+# lab_fio_events).
 lab_fio_workloads() {
-	local dev=$1 rt=${runtime:-10} at=${offset:-0}
+	local dev=$1 rt=${runtime:-10} at=${offset:-0} run=lab_fio
 	lab_fio verify "$dev" --offset="$at" --size="${verify_size:-32M}" \
 		--rw=randwrite --bs=4k --iodepth=16 --verify=crc32c --verify_fatal=1 || return 1
+	[ "${events:-0}" = 1 ] && run=lab_fio_events
 	for job in "randread-4k-qd32 randread 4k 32" "randwrite-4k-qd32 randwrite 4k 32" \
 		   "randread-64k-qd8 randread 64k 8" "seqread-1m-qd8 read 1M 8" \
 		   "seqwrite-1m-qd8 write 1M 8"; do
 		set -- $job
-		lab_fio "$1" "$dev" --offset="$at" --rw="$2" --bs="$3" --iodepth="$4" \
+		$run "$1" "$dev" --offset="$at" --rw="$2" --bs="$3" --iodepth="$4" \
 			--time_based --runtime="$rt" || return 1
 	done
+}
+
+# The I/Os fio job $1 did, summed over its read, write and trim parts.
+lab_fio_ios() {
+	sed -n 's/.*"total_ios" : \([0-9]*\).*/\1/p' "$LAB_OUT/fio-$1.json" |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+
+# Event notifications received so far on the interrupts whose names match
+# $1 (grep), summed over CPUs.  The block drivers' names: a frontend's in
+# a guest (the kernel's "blkif", ours "xvdX-ringN"), a backend's in Dom0
+# (the kernel's "blkif-backend", ours "vbd-D-N-qN").
+LAB_BLKFRONT_IRQS=' blkif *$\|xvd[a-z]*-ring[0-9]'
+LAB_BLKBACK_IRQS=' blkif-backend *$\|vbd-[0-9]*-[0-9]*-q[0-9]'
+lab_irq_count() {
+	grep -e "$1" /proc/interrupts |
+		awk '{ for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }'
+}
+
+# lab_fio, with the notifications it caused counted: those the guest
+# received here (metric LABEL_events_to_guest), those Dom0 received by
+# Dom0 when it sees the "@@EVENTS LABEL begin|end" lines (lab_events_watch).
+# The guest idles after each line, so that Dom0 counts between jobs.
+lab_fio_events() {
+	local label=$1 before after
+	echo "@@EVENTS $label begin"
+	sleep 3
+	before=$(lab_irq_count "$LAB_BLKFRONT_IRQS")
+	lab_fio "$@" || return 1
+	after=$(lab_irq_count "$LAB_BLKFRONT_IRQS")
+	echo "@@EVENTS $label end"
+	sleep 3
+	lab_metric "${label}_ios" "$(lab_fio_ios "$label")" ios
+	lab_metric "${label}_events_to_guest" $((after - before)) events
 }
 
 # The job of guests on one shared disk (lab_shared_disk): 4 KiB random
@@ -148,9 +184,7 @@ lab_shared_disk_job() {
 	while [ "$(date +%s)" -lt "$start_at" ]; do sleep 1; done
 	lab_fio "$label" /dev/xvda --size=100M --rw="$rw" --bs=4k --iodepth=16 \
 		--time_based --runtime="$seconds" || return 1
-	# Summed over fio's read, write and trim parts.
-	lab_metric "${label}_ios" "$(sed -n 's/.*"total_ios" : \([0-9]*\).*/\1/p' \
-		"$LAB_OUT/fio-$label.json" | awk '{ s += $1 } END { print s + 0 }')" ios
+	lab_metric "${label}_ios" "$(lab_fio_ios "$label")" ios
 }
 
 # iperf3 as a client, its JSON report kept as iperf3-LABEL.json.  With -J
