@@ -27,7 +27,7 @@ lab_result_metric() {
 # scenarios): both would claim the same device type.  persistent=0 has
 # the blkback, ours or the kernel's, not offer persistent grants; any
 # other scenario of the boot has it offer them again.  notify_holdoff=N
-# sets our blkback's event hold-off (blkback/ring.c), 4 unless given.
+# sets our blkback's event hold-off (blkback/ring.c), 0 (off) unless given.
 lab_use_backends() {
 	local role set other mod
 	for role in netback blkback; do
@@ -53,7 +53,7 @@ lab_use_backends() {
 		{ lab_fail "cannot set feature_persistent of $mod"; return 1; }
 	# Written each time too: a scenario before may have changed it.
 	[ "$mod" = splitio_blkback ] || return 0
-	echo "${notify_holdoff:-4}" >"/sys/module/$mod/parameters/notify_holdoff" ||
+	echo "${notify_holdoff:-0}" >"/sys/module/$mod/parameters/notify_holdoff" ||
 		{ lab_fail "cannot set notify_holdoff of $mod"; return 1; }
 }
 
