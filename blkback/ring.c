@@ -296,13 +296,6 @@ static void ring_broken(struct blkback_ring *ring)
 }
 
 /*
- * Takes at most BLKBACK_BATCH requests.  In-flight requests never exceed
- * the pool: each one holds a ring slot until it is answered, and the
- * index check refuses requests beyond the slots that are free.  With
- * reordering on, they are staged and the disk's dispatcher is woken once
- * (sched.c); else each is issued as it comes, under a plug of its own.
- */
-/*
  * Event hold-off (splitio_back_check_for_requests): each request in flight
  * wakes this ring's thread when it ends, and the thread looks at the ring
  * then anyway; so while notify_holdoff of them are in flight, the frontend
@@ -317,6 +310,13 @@ static unsigned int blkback_notify_holdoff;
 module_param_named(notify_holdoff, blkback_notify_holdoff, uint, 0644);
 MODULE_PARM_DESC(notify_holdoff, "Requests in flight from which the frontend is not asked to notify new ones (default 0: always ask)");
 
+/*
+ * Takes at most BLKBACK_BATCH requests.  In-flight requests never exceed
+ * the pool: each one holds a ring slot until it is answered, and the
+ * index check refuses requests beyond the slots that are free.  With
+ * reordering on, they are staged and the disk's dispatcher is woken once
+ * (sched.c); else each is issued as it comes, under a plug of its own.
+ */
 static void ring_intake(struct blkback_ring *ring)
 {
 	bool reorder = READ_ONCE(ring->be->reorder);
