@@ -308,10 +308,11 @@ lab_events_watch() {
 
 # From lab_events_watch's file $1 and the guest's metrics: each job's
 # notifications per I/O, to Dom0 (requests announced) and to the guest
-# (responses announced).  A job with I/O and no notification at all means
-# the interrupts were not found: a failure, not a zero.
+# (responses announced).  No job announced, or a job with I/O and no
+# notification at all (the interrupts were not found), is a failure.
 lab_events_report() {
 	local label begin end ios to_guest to_dom0
+	[ -s "$1" ] || { lab_fail "the guest announced no fio job to count"; return 1; }
 	for label in $(cut -d' ' -f1 "$1" | sort -u); do
 		begin=$(awk -v l="$label" '$1 == l && $2 == "begin" { print $3 }' "$1")
 		end=$(awk -v l="$label" '$1 == l && $2 == "end" { print $3 }' "$1")
