@@ -34,6 +34,15 @@ life_check_released() {
 	lab_fail "splitio_core's counters not back to zero $1: $(lab_core_counters)"
 }
 
+# Attaches the disk again (spec $2), but not before the guest printed $1
+# to say it saw the disk go: its XenBus acts on the device's directory as
+# it finds it when the watch fires, and would miss a removal that an
+# attach had already undone.
+life_attach_once_gone() {
+	life_wait_marker "$1" || return 1
+	lab_run xl block-attach g1 "$2" || lab_fail "xl block-attach failed"
+}
+
 scenario_dom0() {
 	local disk mod spec want got domid
 	lab_use_backends || return 1
@@ -61,7 +70,7 @@ scenario_dom0() {
 		got=$(dd if="$disk" bs=1M count=$LIFE_MIB 2>/dev/null | sha256sum | cut -d' ' -f1)
 		[ -n "$want" ] && [ "$want" = "$got" ] ||
 			lab_fail "after detach the backing store lacks what the guest wrote"
-		lab_run xl block-attach g1 "$spec" || lab_fail "xl block-attach failed"
+		life_attach_once_gone BLKLIFE-GONE-IDLE "$spec"
 	fi
 	if life_wait_marker BLKLIFE-FIO; then
 		sleep 5	# random writes in flight
@@ -71,7 +80,7 @@ scenario_dom0() {
 		lab_wait_for 30 sh -c '[ -z "$(xl block-list g1 | sed 1d)" ]' ||
 			lab_fail "the vbd is still listed after block-detach under I/O"
 		life_check_released "after block-detach under I/O"
-		lab_run xl block-attach g1 "$spec" || lab_fail "xl block-attach failed"
+		life_attach_once_gone BLKLIFE-GONE-BUSY "$spec"
 	fi
 	if life_wait_marker BLKLIFE-BUSY; then
 		sleep 10	# random writes in flight
@@ -117,6 +126,7 @@ scenario_guest() {
 	echo BLKLIFE-RESIZED
 	lab_wait_for "${guest_timeout:-300}" sh -c '! test -b /dev/xvda' ||
 		{ life_guest_fail "xvda never went away"; return 1; }
+	echo BLKLIFE-GONE-IDLE
 	lab_wait_for "${guest_timeout:-300}" test -b /dev/xvda ||
 		{ life_guest_fail "xvda never came back"; return 1; }
 	got=$(dd if=/dev/xvda bs=1M count=$LIFE_MIB iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
@@ -130,6 +140,7 @@ scenario_guest() {
 	echo BLKLIFE-FIO
 	lab_wait_for "${guest_timeout:-300}" sh -c '! test -b /dev/xvda' ||
 		{ life_guest_fail "xvda never went away under I/O"; return 1; }
+	echo BLKLIFE-GONE-BUSY
 	lab_wait_for 120 sh -c "! kill -0 $fio 2>/dev/null" ||
 		{ life_guest_fail "fio still runs 120 s after its disk went away"; return 1; }
 	if wait $fio; then
