@@ -164,86 +164,41 @@ static u64 io_data_sectors(const struct blkback_pending *p)
 static void io_put_pgrants(struct blkback_ring *ring,
 			   struct blkback_pending *p)
 {
-	unsigned int i;
-
-	if (!p->pgrants)
-		return;
-	for (i = 0; i < p->nr_segs; i++) {
-		if (p->pgrants[i])
-			splitio_pgrant_put(&ring->pgrants, p->pgrants[i]);
-		p->pgrants[i] = NULL;
-	}
+	if (p->pgrants)
+		splitio_pgrant_release(&ring->pgrants, p->pgrants, p->nr_segs);
 }
 
 /*
- * Maps @p's segments with persistent grants where it can.  Grants in the
- * ring's cache cost nothing; the others are mapped in one batch and join
- * the cache, whose least recently used grants not in use are unmapped to
- * make room (the frontend's working set may move).  They are mapped
- * writable whatever the operation, as the same grant may serve a read
- * later: a frontend that uses persistent grants grants its pages so.  A
- * grant the cache cannot take (all of it in use, or the grant is already:
- * passed twice) stays the request's own mapping, unmapped when it ends,
- * as without.
- */
-static int io_map_persistent(struct blkback_ring *ring,
-			     struct blkback_pending *p)
-{
-	struct splitio_pgrant *pgrant;
-	unsigned int i, k, nr_fresh = 0;
-	int err;
-
-	for (i = 0; i < p->nr_segs; i++) {
-		p->maps[i].page = NULL;
-		pgrant = splitio_pgrant_get(&ring->pgrants, p->segs[i].gref);
-		p->pgrants[i] = IS_ERR(pgrant) ? NULL : pgrant;
-		if (p->pgrants[i])
-			continue;
-		ring->fresh[nr_fresh].ref = p->segs[i].gref;
-		ring->fresh_seg[nr_fresh++] = i;
-	}
-	err = splitio_grants_map(ring->be->xdev->otherend_id, ring->fresh,
-				 nr_fresh, false);
-	if (err) {
-		splitio_grants_unmap(ring->fresh, nr_fresh);
-		io_put_pgrants(ring, p);
-		return err;
-	}
-	atomic64_add(nr_fresh, &ring->be->stats.seg_mapped);
-	atomic64_add(p->nr_segs - nr_fresh, &ring->be->stats.seg_persistent);
-	splitio_pgrant_make_room(&ring->pgrants, nr_fresh);
-	for (k = 0; k < nr_fresh; k++) {
-		i = ring->fresh_seg[k];
-		pgrant = splitio_pgrant_add(&ring->pgrants, &ring->fresh[k],
-					    GFP_NOIO);
-		if (IS_ERR(pgrant))
-			p->maps[i] = ring->fresh[k];
-		else
-			p->pgrants[i] = pgrant;
-	}
-	return 0;
-}
-
-/*
- * Maps @p's segments, each its own mapping.  A write to the disk only
- * reads the frontend's pages.
+ * Maps @p's segments: with persistent grants through the ring's cache
+ * (splitio_pgrant_map), else each its own mapping, read-only for a write
+ * to the disk, which only reads the frontend's pages.
  */
 static int io_map(struct blkback_ring *ring, struct blkback_pending *p)
 {
+	struct blkback_dev *be = ring->be;
 	unsigned int i;
-	int err;
+	int fresh, err;
 
-	if (ring->be->persistent)
-		return io_map_persistent(ring, p);
 	for (i = 0; i < p->nr_segs; i++)
 		p->maps[i].ref = p->segs[i].gref;
-	err = splitio_grants_map(ring->be->xdev->otherend_id, p->maps,
-				 p->nr_segs, p->operation != BLKIF_OP_READ);
-	if (err)
+	if (be->persistent) {
+		fresh = splitio_pgrant_map(&ring->pgrants, be->xdev->otherend_id,
+					   p->maps, p->pgrants, p->nr_segs,
+					   ring->fresh, ring->fresh_seg);
+		if (fresh < 0)
+			return fresh;
+		atomic64_add(fresh, &be->stats.seg_mapped);
+		atomic64_add(p->nr_segs - fresh, &be->stats.seg_persistent);
+		return 0;
+	}
+	err = splitio_grants_map(be->xdev->otherend_id, p->maps, p->nr_segs,
+				 p->operation != BLKIF_OP_READ);
+	if (err) {
 		splitio_grants_unmap(p->maps, p->nr_segs);
-	else
-		atomic64_add(p->nr_segs, &ring->be->stats.seg_mapped);
-	return err;
+		return err;
+	}
+	atomic64_add(p->nr_segs, &be->stats.seg_mapped);
+	return 0;
 }
 
 /*

@@ -116,28 +116,42 @@ static void ring_copy_request(struct blkback_ring *ring, u32 idx,
 /*
  * Copies an indirect request's segments out of the frontend's pages, once,
  * into the ring's scratch array.  nr_segs is already known to be in range.
+ * With persistent grants the frontend keeps a slot's indirect pages
+ * granted for its next request, as it does its data pages: they come from
+ * the ring's cache too, and a request costs no map or unmap at all.
  */
 static int ring_fetch_indirect(struct blkback_ring *ring,
 			       const struct blkback_request *req)
 {
 	struct splitio_grant_map maps[BLKBACK_MAX_INDIRECT_PAGES];
+	struct splitio_pgrant *pgrants[BLKBACK_MAX_INDIRECT_PAGES] = { NULL };
+	struct blkback_dev *be = ring->be;
 	unsigned int nr_pages = DIV_ROUND_UP(req->nr_segs,
 					     BLKBACK_SEGS_PER_INDIRECT_PAGE);
 	unsigned int i, n, done = 0;
+	struct page *page;
 	int err;
 
 	for (i = 0; i < nr_pages; i++)
 		maps[i].ref = req->indirect_grefs[i];
-	err = splitio_grants_map(ring->be->xdev->otherend_id, maps, nr_pages,
-				 true);
+	if (be->persistent)
+		err = min(splitio_pgrant_map(&ring->pgrants,
+					     be->xdev->otherend_id, maps,
+					     pgrants, nr_pages, ring->fresh,
+					     ring->fresh_seg), 0);
+	else
+		err = splitio_grants_map(be->xdev->otherend_id, maps, nr_pages,
+					 true);
 	for (i = 0; !err && i < nr_pages; i++) {
 		n = min_t(unsigned int, req->nr_segs - done,
 			  BLKBACK_SEGS_PER_INDIRECT_PAGE);
-		memcpy(ring->segs + done, page_address(maps[i].page),
+		page = pgrants[i] ? pgrants[i]->page : maps[i].page;
+		memcpy(ring->segs + done, page_address(page),
 		       n * sizeof(*ring->segs));
 		done += n;
 	}
 	/* Only read by the memcpy above: nothing else references the pages. */
+	splitio_pgrant_release(&ring->pgrants, pgrants, nr_pages);
 	splitio_grants_unmap_now(maps, nr_pages);
 	return err;
 }

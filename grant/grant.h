@@ -155,6 +155,7 @@ struct splitio_pgrant {
 	struct rb_node node;	/* in the cache's tree, keyed by ref */
 	struct list_head lru;	/* in the cache's LRU while not in use */
 	struct page *page;
+	unsigned long last_used;	/* jiffies, when last put */
 	grant_ref_t ref;
 	grant_handle_t handle;
 	bool in_use;
@@ -177,6 +178,12 @@ struct splitio_pgrant *splitio_pgrant_add(struct splitio_pgrant_cache *cache,
 					  gfp_t gfp);
 void splitio_pgrant_put(struct splitio_pgrant_cache *cache,
 			struct splitio_pgrant *pgrant);
+int splitio_pgrant_map(struct splitio_pgrant_cache *cache, domid_t domid,
+		       struct splitio_grant_map *maps,
+		       struct splitio_pgrant **pgrants, unsigned int nr,
+		       struct splitio_grant_map *fresh, u16 *fresh_idx);
+void splitio_pgrant_release(struct splitio_pgrant_cache *cache,
+			    struct splitio_pgrant **pgrants, unsigned int nr);
 void splitio_pgrant_purge(struct splitio_pgrant_cache *cache,
 			  unsigned int target);
 void splitio_pgrant_make_room(struct splitio_pgrant_cache *cache,

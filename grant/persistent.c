@@ -4,7 +4,15 @@
  * found by grant reference, so a busy peer reusing its buffers costs no
  * map/unmap hypercalls.  Entries not in use sit in an LRU from which the
  * least recently used are unmapped, in batches, when the cache must shrink.
+ *
+ * Room for new grants is made only from entries idle for a while.  A peer
+ * whose working set is larger than the cache, cycling through it, would
+ * otherwise evict each entry just before its next use: every grant would
+ * be mapped and unmapped, as with no cache, and its buffers copied too.
+ * Kept instead, the cache serves the part of the working set it holds,
+ * and what does not fit is mapped for its request alone.
  */
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -13,6 +21,9 @@
 
 /* Entries per unmap batch when purging. */
 #define SPLITIO_PGRANT_PURGE_BATCH 16
+
+/* How long an entry must have been unused to give its place to another. */
+#define SPLITIO_PGRANT_IDLE	HZ
 
 static struct kmem_cache *pgrant_slab;
 
@@ -111,20 +122,92 @@ void splitio_pgrant_put(struct splitio_pgrant_cache *cache,
 			struct splitio_pgrant *pgrant)
 {
 	pgrant->in_use = false;
+	pgrant->last_used = jiffies;
 	list_add_tail(&pgrant->lru, &cache->lru);
 }
 EXPORT_SYMBOL_GPL(splitio_pgrant_put);
 
-/* Moves up to @max LRU entries out of the cache into @maps for unmapping. */
+/*
+ * Maps, for one use, the grants that maps[0..nr) name by ref.  Those in the
+ * cache cost nothing; the others are mapped in one batch and join the
+ * cache as far as it has room.  They are mapped writable whatever the use,
+ * as the same grant may serve the other direction later: a peer that uses
+ * persistent grants grants its pages so.  A grant the cache cannot take
+ * (no room, or the peer passed it twice) stays this use's own mapping.
+ *
+ * On success each i has either pgrants[i], an entry in use, or maps[i].page,
+ * a mapping of its own, and the number mapped afresh is returned.  On
+ * failure nothing is left mapped or in use.  @fresh and @fresh_idx are
+ * scratch space for @nr entries.  May sleep.
+ */
+int splitio_pgrant_map(struct splitio_pgrant_cache *cache, domid_t domid,
+		       struct splitio_grant_map *maps,
+		       struct splitio_pgrant **pgrants, unsigned int nr,
+		       struct splitio_grant_map *fresh, u16 *fresh_idx)
+{
+	struct splitio_pgrant *pgrant;
+	unsigned int i, k, nr_fresh = 0;
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		maps[i].page = NULL;
+		pgrant = splitio_pgrant_get(cache, maps[i].ref);
+		pgrants[i] = IS_ERR(pgrant) ? NULL : pgrant;
+		if (pgrants[i])
+			continue;
+		fresh[nr_fresh].ref = maps[i].ref;
+		fresh_idx[nr_fresh++] = i;
+	}
+	err = splitio_grants_map(domid, fresh, nr_fresh, false);
+	if (err) {
+		splitio_grants_unmap(fresh, nr_fresh);
+		splitio_pgrant_release(cache, pgrants, nr);
+		return err;
+	}
+	splitio_pgrant_make_room(cache, nr_fresh);
+	for (k = 0; k < nr_fresh; k++) {
+		i = fresh_idx[k];
+		pgrant = splitio_pgrant_add(cache, &fresh[k], GFP_NOIO);
+		if (IS_ERR(pgrant))
+			maps[i] = fresh[k];
+		else
+			pgrants[i] = pgrant;
+	}
+	return nr_fresh;
+}
+EXPORT_SYMBOL_GPL(splitio_pgrant_map);
+
+/* Gives back the entries of pgrants[0..nr) in use; the others are NULL. */
+void splitio_pgrant_release(struct splitio_pgrant_cache *cache,
+			    struct splitio_pgrant **pgrants, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (pgrants[i])
+			splitio_pgrant_put(cache, pgrants[i]);
+		pgrants[i] = NULL;
+	}
+}
+EXPORT_SYMBOL_GPL(splitio_pgrant_release);
+
+/*
+ * Moves up to @max LRU entries out of the cache into @maps for unmapping;
+ * with @idle_only, only those unused for SPLITIO_PGRANT_IDLE.
+ */
 static unsigned int pgrant_evict(struct splitio_pgrant_cache *cache,
 				 struct splitio_grant_map *maps,
-				 unsigned int max)
+				 unsigned int max, bool idle_only)
 {
 	struct splitio_pgrant *pgrant, *next;
 	unsigned int n = 0;
 
 	list_for_each_entry_safe(pgrant, next, &cache->lru, lru) {
 		if (n == max)
+			break;
+		/* The LRU is in order of use: the rest are more recent. */
+		if (idle_only &&
+		    time_before(jiffies, pgrant->last_used + SPLITIO_PGRANT_IDLE))
 			break;
 		maps[n].ref = pgrant->ref;
 		maps[n].page = pgrant->page;
@@ -140,33 +223,43 @@ static unsigned int pgrant_evict(struct splitio_pgrant_cache *cache,
 }
 
 /*
- * Unmaps unused entries, least recently used first, until at most @target
- * entries remain or none is unused.  May sleep.
+ * Unmaps unused entries (with @idle_only, idle ones), least recently used
+ * first, until at most @target entries remain or there are no more such.
+ * May sleep.
  */
-void splitio_pgrant_purge(struct splitio_pgrant_cache *cache,
-			  unsigned int target)
+static void pgrant_shrink(struct splitio_pgrant_cache *cache,
+			  unsigned int target, bool idle_only)
 {
 	struct splitio_grant_map maps[SPLITIO_PGRANT_PURGE_BATCH];
 	unsigned int n;
 
-	while (cache->nr > target && !list_empty(&cache->lru)) {
+	while (cache->nr > target) {
 		n = min_t(unsigned int, cache->nr - target,
 			  SPLITIO_PGRANT_PURGE_BATCH);
-		n = pgrant_evict(cache, maps, n);
+		n = pgrant_evict(cache, maps, n, idle_only);
+		if (!n)
+			break;
 		splitio_grants_unmap(maps, n);
 	}
+}
+
+/* Unmaps unused entries until at most @target remain.  May sleep. */
+void splitio_pgrant_purge(struct splitio_pgrant_cache *cache,
+			  unsigned int target)
+{
+	pgrant_shrink(cache, target, false);
 }
 EXPORT_SYMBOL_GPL(splitio_pgrant_purge);
 
 /*
- * Unmaps the least recently used unused entries so that @n new ones fit,
- * as far as there are unused ones.  May sleep.
+ * Unmaps idle entries, least recently used first, so that @n new ones
+ * fit, as far as there are idle ones.  May sleep.
  */
 void splitio_pgrant_make_room(struct splitio_pgrant_cache *cache,
 			      unsigned int n)
 {
 	if (cache->nr + n > cache->max)
-		splitio_pgrant_purge(cache, cache->max > n ? cache->max - n : 0);
+		pgrant_shrink(cache, cache->max > n ? cache->max - n : 0, true);
 }
 EXPORT_SYMBOL_GPL(splitio_pgrant_make_room);
 
