@@ -35,6 +35,15 @@ SPLITIO_RING_TYPED(blkif, struct blkif_request, struct blkif_response)
 #define BLKFRONT_MAX_QUEUES		4
 #define BLKFRONT_MAX_INDIRECT_SEGS	32	/* 128 KiB per request */
 
+/*
+ * Persistent grants a ring makes, data and indirect pages together: what a
+ * backend keeps mapped per ring by default (max_persistent_grants in
+ * Linux's blkback and ours), 32 requests of 32 segments and an indirect
+ * page.  Beyond it the backend would map and unmap grants for each request
+ * while we still copied through them; requests wait for grants instead.
+ */
+#define BLKFRONT_MAX_PGRANTS		1056
+
 #define BLKFRONT_SEGS_PER_INDIRECT_PAGE \
 	(XEN_PAGE_SIZE / sizeof(struct blkif_request_segment))
 #define BLKFRONT_MAX_INDIRECT_PAGES \
@@ -92,6 +101,7 @@ struct blkfront_ring {
 	struct splitio_front_ring front;	/* our view of the ring */
 	struct splitio_gref_pool pool;		/* segment, indirect grants */
 	struct list_head pgrants_free;		/* persistent grants unused */
+	unsigned int nr_pgrants;		/* made, kept indirect ones too */
 	struct blkfront_shadow *shadow;		/* front.nr_ents, by id */
 	u32 free_head;				/* first free id or nr_ents */
 	struct blk_mq_hw_ctx *stopped;		/* hw queue stopped when full */

@@ -47,7 +47,8 @@ static bool ring_revoke(struct blkfront_ring *ring, grant_ref_t ref,
 
 /*
  * A persistent grant for one segment: an unused one, else a new page
- * granted.  Under the ring lock, hence atomic; NULL when out of memory.
+ * granted.  Under the ring lock, hence atomic; NULL when out of memory or
+ * when the ring has made as many as a backend keeps.
  */
 static struct blkfront_pgrant *ring_take_pgrant(struct blkfront_ring *ring)
 {
@@ -60,6 +61,8 @@ static struct blkfront_pgrant *ring_take_pgrant(struct blkfront_ring *ring)
 		list_del(&pgrant->node);
 		return pgrant;
 	}
+	if (ring->nr_pgrants >= BLKFRONT_MAX_PGRANTS)
+		return NULL;
 	pgrant = kmalloc(sizeof(*pgrant), GFP_ATOMIC | __GFP_NOWARN);
 	if (!pgrant)
 		return NULL;
@@ -73,6 +76,7 @@ static struct blkfront_pgrant *ring_take_pgrant(struct blkfront_ring *ring)
 	if (ref < 0)
 		goto err_free_page;
 	pgrant->ref = ref;
+	ring->nr_pgrants++;
 	return pgrant;
 
 err_free_page:
@@ -104,6 +108,7 @@ static void ring_free_pgrants(struct blkfront_ring *ring)
 				    shadow->indirect_pages[i]);
 		shadow->nr_indirect_kept = 0;
 	}
+	ring->nr_pgrants = 0;
 }
 
 /* A read is over: its data goes from any bounce pages to the request's. */
@@ -256,16 +261,20 @@ static blk_status_t ring_grant_indirect(struct blkfront_ring *ring,
 				shadow->indirect_grefs[i];
 			continue;
 		}
+		if (persistent && ring->nr_pgrants >= BLKFRONT_MAX_PGRANTS)
+			return BLK_STS_RESOURCE;
 		ref = splitio_gref_pool_grant(&ring->pool, domid,
 					      shadow->indirect_pages[i],
 					      !persistent);
 		if (ref < 0)
 			return BLK_STS_RESOURCE;
 		shadow->indirect_grefs[i] = ref;
-		if (persistent)
+		if (persistent) {
 			shadow->nr_indirect_kept = i + 1;
-		else
+			ring->nr_pgrants++;
+		} else {
 			shadow->nr_indirect = i + 1;
+		}
 		req->u.indirect.indirect_grefs[i] = ref;
 	}
 	return BLK_STS_OK;
@@ -374,6 +383,12 @@ static bool ring_full(const struct blkfront_ring *ring)
 	       ring->free_head == ring->front.nr_ents;
 }
 
+/* Requests are in flight. */
+static bool ring_busy(const struct blkfront_ring *ring)
+{
+	return splitio_front_free_requests(&ring->front) < ring->front.nr_ents;
+}
+
 blk_status_t blkfront_ring_queue(struct blkfront_ring *ring,
 				 struct blk_mq_hw_ctx *hctx,
 				 struct request *rq)
@@ -391,6 +406,16 @@ blk_status_t blkfront_ring_queue(struct blkfront_ring *ring,
 		status = BLK_STS_DEV_RESOURCE;
 	} else {
 		status = ring_issue(ring, rq);
+		/*
+		 * Out of grants: those in flight come back with their
+		 * responses.  With none in flight it was memory, and blk-mq
+		 * tries again shortly.
+		 */
+		if (status == BLK_STS_RESOURCE && ring_busy(ring)) {
+			blk_mq_stop_hw_queue(hctx);
+			ring->stopped = hctx;
+			status = BLK_STS_DEV_RESOURCE;
+		}
 	}
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return status;
