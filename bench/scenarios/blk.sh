@@ -18,6 +18,10 @@
 #   blkfront says whether it uses them, and our blkback how many segments
 #   its persistent grants served and how many it mapped as they came:
 #   persistent grants must serve some, and most, or none with them off.
+#   Once warm, they must serve all: 1 MiB reads at QD8, the most grants in
+#   flight, must cost our blkback less than one mapped segment per read
+#   (of 256), as a frontend keeps no more grants than a backend keeps
+#   mapped.
 #
 # Parameters: disk_size= (512M), memory= (guest MiB, 384), persistent=
 # (1), guest_timeout=.
@@ -25,8 +29,13 @@
 DISCARD_AT_MIB=200	# past the verified jobs' regions (lab_verify_jobs)
 FSYNC_AT_MIB=216
 
+# Whether the guest runs the warm persistent-grant job (pgsteady).
+blk_steady_check() {
+	[ "${persistent:-1}" = 1 ] && [ "${blk_back:-$BACK}" = ours ]
+}
+
 scenario_dom0() {
-	local rw ro ro_sum domid
+	local rw ro ro_sum domid watcher=""
 	lab_use_backends || return 1
 	rw=$(lab_disk blk-rw "${disk_size:-512M}") && ro=$(lab_disk blk-ro 16M) ||
 		{ lab_fail "no loop device"; return 1; }
@@ -35,12 +44,18 @@ scenario_dom0() {
 	lab_guest_start g1 "disk=$rw" "rodisk=$ro" "memory=${memory:-384}" || return 1
 	domid=$(xl domid g1)
 	check_persistent_keys "$domid"
+	if blk_steady_check; then
+		lab_events_watch g1 >/tmp/events &
+		watcher=$!
+	fi
 	lab_guest_wait g1 "${guest_timeout:-720}"
+	[ -n "$watcher" ] && kill "$watcher"
 	if lab_guest_collect g1; then
 		check_verify_jobs "$rw"
 		check_read_only "$ro_sum"
 		check_discard "$rw"
 		check_persistent_use "$domid"
+		[ -z "$watcher" ] || check_persistent_steady /tmp/events
 	fi
 	losetup -d "$rw"
 	losetup -d "$ro"
@@ -94,6 +109,20 @@ check_persistent_use() {
 		[ "$through" = 0 ] ||
 			lab_fail "persistent grants served $through segments with them off"
 	fi
+}
+
+# From lab_events_watch's file $1: the segments our blkback mapped during
+# the guest's warm job pgsteady, which must be fewer than its reads.
+check_persistent_steady() {
+	local ios mapped
+	ios=$(lab_metric_value pgsteady_ios)
+	mapped=$(awk '$1 == "pgsteady" { n[$2] = $4 }
+		END { if (("begin" in n) && ("end" in n)) print n["end"] - n["begin"] }' "$1")
+	[ "${ios:-0}" -gt 0 ] && [ -n "$mapped" ] ||
+		{ lab_fail "no count of the warm job: ${ios:-no} reads, mapped '${mapped}'"; return 1; }
+	lab_result_metric pgsteady_segs_mapped "$mapped" segments
+	[ "$mapped" -lt "$ios" ] ||
+		lab_fail "warm persistent grants: our blkback mapped $mapped segments for $ios 1 MiB reads"
 }
 
 check_read_only() {
@@ -153,5 +182,15 @@ scenario_guest() {
 			lab_metric front_persistent 0 flag
 		fi
 	fi
-	lab_verify_jobs /dev/xvda && guest_read_only && guest_discard && guest_flush
+	lab_verify_jobs /dev/xvda && guest_read_only && guest_discard && guest_flush &&
+		guest_persistent_steady
+}
+
+# 1 MiB reads at QD8, once to warm the grants, then counted (pgsteady).
+guest_persistent_steady() {
+	blk_steady_check || return 0
+	lab_fio pgwarm /dev/xvda --rw=read --bs=1M --iodepth=8 --size=64M \
+		--time_based --runtime=5 &&
+		lab_fio_events pgsteady /dev/xvda --rw=read --bs=1M --iodepth=8 \
+			--size=64M --time_based --runtime=5
 }

@@ -95,7 +95,7 @@ lab_guest_start() {
 	local name=$1
 	local cfg="/tmp/$name.cfg" disks="" vifs="" memory=512 vcpus=1 net="" access
 	local vif_extra="" script
-	local args="splitio.scenario=$SCENARIO splitio.front=$FRONT splitio.name=$1"
+	local args="splitio.scenario=$SCENARIO splitio.front=$FRONT splitio.back=$BACK splitio.name=$1"
 	local letters="a b c d" letter opt
 	shift
 	for opt in "$@"; do
@@ -290,9 +290,17 @@ lab_compare_holdings() {
 	done <"$2"
 }
 
+# Segments our blkback mapped as they came, over all its disks so far (0
+# with the kernel's, which does not count them).
+lab_segs_mapped() {
+	cat /sys/bus/xen-backend/devices/vbd-*/statistics/seg_mapped 2>/dev/null |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+
 # In the background while guest $1 runs fio with events=1: at each
 # "@@EVENTS LABEL begin|end" line on its console, the notifications
-# Dom0's block backends received so far, as "LABEL begin|end N".
+# Dom0's block backends received so far and the segments our blkback
+# mapped so far, as "LABEL begin|end EVENTS SEGS".
 lab_events_watch() {
 	local log="$CONSOLE_DIR/guest-$1.log" seen=0 n
 	while :; do
@@ -300,7 +308,7 @@ lab_events_watch() {
 		while [ "$seen" -lt "$n" ]; do
 			seen=$((seen + 1))
 			echo "$(grep '^@@EVENTS ' "$log" | sed -n "${seen}p" | tr -d '\r' |
-				cut -d' ' -f2-3) $(lab_irq_count "$LAB_BLKBACK_IRQS")"
+				cut -d' ' -f2-3) $(lab_irq_count "$LAB_BLKBACK_IRQS") $(lab_segs_mapped)"
 		done
 		sleep 1
 	done
@@ -308,14 +316,17 @@ lab_events_watch() {
 
 # From lab_events_watch's file $1 and the guest's metrics: each job's
 # notifications per I/O, to Dom0 (requests announced) and to the guest
-# (responses announced).  No job announced, or a job with I/O and no
-# notification at all (the interrupts were not found), is a failure.
+# (responses announced), and with our blkback the segments it mapped per
+# I/O (the rest went through persistent grants).  No job announced, or a
+# job with I/O and no notification at all (the interrupts were not
+# found), is a failure.
 lab_events_report() {
-	local label begin end ios to_guest to_dom0
+	local label begin end ios to_guest to_dom0 mapped
 	[ -s "$1" ] || { lab_fail "the guest announced no fio job to count"; return 1; }
 	for label in $(cut -d' ' -f1 "$1" | sort -u); do
 		begin=$(awk -v l="$label" '$1 == l && $2 == "begin" { print $3 }' "$1")
 		end=$(awk -v l="$label" '$1 == l && $2 == "end" { print $3 }' "$1")
+		mapped=$(awk -v l="$label" '$1 == l { n[$2] = $4 } END { print n["end"] - n["begin"] }' "$1")
 		ios=$(lab_metric_value "${label}_ios")
 		to_guest=$(lab_metric_value "${label}_events_to_guest")
 		to_dom0=$((end - begin))
@@ -326,5 +337,9 @@ lab_events_report() {
 			"$(awk -v e="$to_dom0" -v n="$ios" 'BEGIN { printf "%.3f", e / n }')" ratio
 		lab_result_metric "${label}_events_per_io_to_guest" \
 			"$(awk -v e="$to_guest" -v n="$ios" 'BEGIN { printf "%.3f", e / n }')" ratio
+		if [ "${blk_back:-$BACK}" = ours ]; then
+			lab_result_metric "${label}_segs_mapped_per_io" \
+				"$(awk -v m="$mapped" -v n="$ios" 'BEGIN { printf "%.3f", m / n }')" ratio
+		fi
 	done
 }
