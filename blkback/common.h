@@ -161,6 +161,7 @@ struct blkback_stats {
 	atomic64_t errors;	/* requests answered with an error status */
 	atomic64_t seg_mapped;	/* segments whose grant was mapped for them */
 	atomic64_t seg_persistent; /* segments a persistent grant served */
+	atomic64_t indirect_mapped; /* indirect pages mapped for a request */
 };
 
 struct blkback_ring;

@@ -118,7 +118,8 @@ static void ring_copy_request(struct blkback_ring *ring, u32 idx,
  * into the ring's scratch array.  nr_segs is already known to be in range.
  * With persistent grants the frontend keeps a slot's indirect pages
  * granted for its next request, as it does its data pages: they come from
- * the ring's cache too, and a request costs no map or unmap at all.
+ * the ring's cache too, mapped writable like everything in it (as Linux's
+ * blkback does), and a request costs no map or unmap at all.
  */
 static int ring_fetch_indirect(struct blkback_ring *ring,
 			       const struct blkback_request *req)
@@ -130,18 +131,23 @@ static int ring_fetch_indirect(struct blkback_ring *ring,
 					     BLKBACK_SEGS_PER_INDIRECT_PAGE);
 	unsigned int i, n, done = 0;
 	struct page *page;
-	int err;
+	int fresh, err;
 
 	for (i = 0; i < nr_pages; i++)
 		maps[i].ref = req->indirect_grefs[i];
-	if (be->persistent)
-		err = min(splitio_pgrant_map(&ring->pgrants,
-					     be->xdev->otherend_id, maps,
-					     pgrants, nr_pages, ring->fresh,
-					     ring->fresh_seg), 0);
-	else
+	if (be->persistent) {
+		fresh = splitio_pgrant_map(&ring->pgrants, be->xdev->otherend_id,
+					   maps, pgrants, nr_pages, ring->fresh,
+					   ring->fresh_seg);
+		err = min(fresh, 0);
+		if (fresh > 0)
+			atomic64_add(fresh, &be->stats.indirect_mapped);
+	} else {
 		err = splitio_grants_map(be->xdev->otherend_id, maps, nr_pages,
 					 true);
+		if (!err)
+			atomic64_add(nr_pages, &be->stats.indirect_mapped);
+	}
 	for (i = 0; !err && i < nr_pages; i++) {
 		n = min_t(unsigned int, req->nr_segs - done,
 			  BLKBACK_SEGS_PER_INDIRECT_PAGE);

@@ -17,7 +17,9 @@
  * statistics/seg_mapped counts the segments whose grant was mapped when
  * they came, statistics/seg_persistent those a persistent grant mapped
  * before served: with persistent grants in use, the first stops growing
- * once the cache holds the frontend's grants.
+ * once the cache holds the frontend's grants.  statistics/indirect_mapped
+ * counts the indirect pages (segment lists) mapped when they came, which
+ * likewise stops growing.
  */
 #include <linux/device.h>
 #include <linux/sysfs.h>
@@ -44,6 +46,7 @@ BLKBACK_STAT(wr_sect);
 BLKBACK_STAT(errors);
 BLKBACK_STAT(seg_mapped);
 BLKBACK_STAT(seg_persistent);
+BLKBACK_STAT(indirect_mapped);
 
 #define BLKBACK_REORDER_STAT(name, field)				\
 static ssize_t name##_show(struct device *dev,				\
@@ -75,6 +78,7 @@ static struct attribute *blkback_stats_attrs[] = {
 	&dev_attr_errors.attr,
 	&dev_attr_seg_mapped.attr,
 	&dev_attr_seg_persistent.attr,
+	&dev_attr_indirect_mapped.attr,
 	&dev_attr_reorder_batches.attr,
 	&dev_attr_reorder_requests.attr,
 	&dev_attr_reorder_reordered.attr,

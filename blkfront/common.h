@@ -41,6 +41,8 @@ SPLITIO_RING_TYPED(blkif, struct blkif_request, struct blkif_response)
  * Linux's blkback and ours), 32 requests of 32 segments and an indirect
  * page.  Beyond it the backend would map and unmap grants for each request
  * while we still copied through them; requests wait for grants instead.
+ * Each slot's indirect pages are set aside from it, so that a request
+ * only ever waits for data pages, which those in flight give back.
  */
 #define BLKFRONT_MAX_PGRANTS		1056
 
@@ -101,7 +103,8 @@ struct blkfront_ring {
 	struct splitio_front_ring front;	/* our view of the ring */
 	struct splitio_gref_pool pool;		/* segment, indirect grants */
 	struct list_head pgrants_free;		/* persistent grants unused */
-	unsigned int nr_pgrants;		/* made, kept indirect ones too */
+	unsigned int nr_pgrants;		/* data ones made */
+	unsigned int max_pgrants;		/* data ones at most */
 	struct blkfront_shadow *shadow;		/* front.nr_ents, by id */
 	u32 free_head;				/* first free id or nr_ents */
 	struct blk_mq_hw_ctx *stopped;		/* hw queue stopped when full */

@@ -61,7 +61,7 @@ static struct blkfront_pgrant *ring_take_pgrant(struct blkfront_ring *ring)
 		list_del(&pgrant->node);
 		return pgrant;
 	}
-	if (ring->nr_pgrants >= BLKFRONT_MAX_PGRANTS)
+	if (ring->nr_pgrants >= ring->max_pgrants)
 		return NULL;
 	pgrant = kmalloc(sizeof(*pgrant), GFP_ATOMIC | __GFP_NOWARN);
 	if (!pgrant)
@@ -261,20 +261,16 @@ static blk_status_t ring_grant_indirect(struct blkfront_ring *ring,
 				shadow->indirect_grefs[i];
 			continue;
 		}
-		if (persistent && ring->nr_pgrants >= BLKFRONT_MAX_PGRANTS)
-			return BLK_STS_RESOURCE;
 		ref = splitio_gref_pool_grant(&ring->pool, domid,
 					      shadow->indirect_pages[i],
 					      !persistent);
 		if (ref < 0)
 			return BLK_STS_RESOURCE;
 		shadow->indirect_grefs[i] = ref;
-		if (persistent) {
+		if (persistent)
 			shadow->nr_indirect_kept = i + 1;
-			ring->nr_pgrants++;
-		} else {
+		else
 			shadow->nr_indirect = i + 1;
-		}
 		req->u.indirect.indirect_grefs[i] = ref;
 	}
 	return BLK_STS_OK;
@@ -407,9 +403,10 @@ blk_status_t blkfront_ring_queue(struct blkfront_ring *ring,
 	} else {
 		status = ring_issue(ring, rq);
 		/*
-		 * Out of grants: those in flight come back with their
-		 * responses.  With none in flight it was memory, and blk-mq
-		 * tries again shortly.
+		 * Out of persistent grants for data: those in flight give
+		 * theirs back with their responses.  With none in flight
+		 * every one is free, so it was memory or grant references,
+		 * and blk-mq tries again shortly.
 		 */
 		if (status == BLK_STS_RESOURCE && ring_busy(ring)) {
 			blk_mq_stop_hw_queue(hctx);
@@ -665,7 +662,7 @@ static int ring_alloc_shadows(struct blkfront_ring *ring)
 {
 	unsigned int nr_indirect = ring_indirect_pages(ring->dev);
 	struct blkfront_shadow *shadow;
-	unsigned int i;
+	unsigned int i, reserved;
 	u32 id;
 
 	ring->shadow = kvcalloc(ring->front.nr_ents, sizeof(*ring->shadow),
@@ -685,6 +682,15 @@ static int ring_alloc_shadows(struct blkfront_ring *ring)
 		}
 	}
 	ring->free_head = 0;
+	/*
+	 * Persistent grants for data: what the slots' indirect pages leave
+	 * of the limit, and room for one request whatever the ring's size.
+	 */
+	reserved = ring->front.nr_ents * nr_indirect;
+	if (reserved + ring->dev->max_segs < BLKFRONT_MAX_PGRANTS)
+		ring->max_pgrants = BLKFRONT_MAX_PGRANTS - reserved;
+	else
+		ring->max_pgrants = ring->dev->max_segs;
 	return 0;
 
 err_free_shadows:

@@ -155,7 +155,7 @@ struct splitio_pgrant {
 	struct rb_node node;	/* in the cache's tree, keyed by ref */
 	struct list_head lru;	/* in the cache's LRU while not in use */
 	struct page *page;
-	unsigned long last_used;	/* jiffies, when last put */
+	u64 last_used;			/* jiffies64, when last put */
 	grant_ref_t ref;
 	grant_handle_t handle;
 	bool in_use;

@@ -122,7 +122,7 @@ void splitio_pgrant_put(struct splitio_pgrant_cache *cache,
 			struct splitio_pgrant *pgrant)
 {
 	pgrant->in_use = false;
-	pgrant->last_used = jiffies;
+	pgrant->last_used = get_jiffies_64();
 	list_add_tail(&pgrant->lru, &cache->lru);
 }
 EXPORT_SYMBOL_GPL(splitio_pgrant_put);
@@ -207,7 +207,8 @@ static unsigned int pgrant_evict(struct splitio_pgrant_cache *cache,
 			break;
 		/* The LRU is in order of use: the rest are more recent. */
 		if (idle_only &&
-		    time_before(jiffies, pgrant->last_used + SPLITIO_PGRANT_IDLE))
+		    time_before64(get_jiffies_64(),
+				  pgrant->last_used + SPLITIO_PGRANT_IDLE))
 			break;
 		maps[n].ref = pgrant->ref;
 		maps[n].page = pgrant->page;

@@ -19,9 +19,9 @@
 #   its persistent grants served and how many it mapped as they came:
 #   persistent grants must serve some, and most, or none with them off.
 #   Once warm, they must serve all: 1 MiB reads at QD8, the most grants in
-#   flight, must cost our blkback less than one mapped segment per read
-#   (of 256), as a frontend keeps no more grants than a backend keeps
-#   mapped.
+#   flight, must cost our blkback less than one mapped grant per read (of
+#   256 segments and 8 indirect pages), as a frontend keeps no more grants
+#   than a backend keeps mapped.
 #
 # Parameters: disk_size= (512M), memory= (guest MiB, 384), persistent=
 # (1), guest_timeout=.
@@ -111,7 +111,7 @@ check_persistent_use() {
 	fi
 }
 
-# From lab_events_watch's file $1: the segments our blkback mapped during
+# From lab_events_watch's file $1: the grants our blkback mapped during
 # the guest's warm job pgsteady, which must be fewer than its reads.
 check_persistent_steady() {
 	local ios mapped
@@ -120,9 +120,9 @@ check_persistent_steady() {
 		END { if (("begin" in n) && ("end" in n)) print n["end"] - n["begin"] }' "$1")
 	[ "${ios:-0}" -gt 0 ] && [ -n "$mapped" ] ||
 		{ lab_fail "no count of the warm job: ${ios:-no} reads, mapped '${mapped}'"; return 1; }
-	lab_result_metric pgsteady_segs_mapped "$mapped" segments
+	lab_result_metric pgsteady_grants_mapped "$mapped" grants
 	[ "$mapped" -lt "$ios" ] ||
-		lab_fail "warm persistent grants: our blkback mapped $mapped segments for $ios 1 MiB reads"
+		lab_fail "warm persistent grants: our blkback mapped $mapped grants for $ios 1 MiB reads"
 }
 
 check_read_only() {

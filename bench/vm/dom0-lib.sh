@@ -290,17 +290,19 @@ lab_compare_holdings() {
 	done <"$2"
 }
 
-# Segments our blkback mapped as they came, over all its disks so far (0
-# with the kernel's, which does not count them).
-lab_segs_mapped() {
-	cat /sys/bus/xen-backend/devices/vbd-*/statistics/seg_mapped 2>/dev/null |
+# Grants our blkback mapped as they came, for segments and for indirect
+# pages, over all its disks so far (0 with the kernel's, which does not
+# count them).
+lab_grants_mapped() {
+	cat /sys/bus/xen-backend/devices/vbd-*/statistics/seg_mapped \
+	    /sys/bus/xen-backend/devices/vbd-*/statistics/indirect_mapped 2>/dev/null |
 		awk '{ s += $1 } END { print s + 0 }'
 }
 
 # In the background while guest $1 runs fio with events=1: at each
 # "@@EVENTS LABEL begin|end" line on its console, the notifications
-# Dom0's block backends received so far and the segments our blkback
-# mapped so far, as "LABEL begin|end EVENTS SEGS".
+# Dom0's block backends received so far and the grants our blkback
+# mapped so far, as "LABEL begin|end EVENTS GRANTS".
 lab_events_watch() {
 	local log="$CONSOLE_DIR/guest-$1.log" seen=0 n
 	while :; do
@@ -308,7 +310,7 @@ lab_events_watch() {
 		while [ "$seen" -lt "$n" ]; do
 			seen=$((seen + 1))
 			echo "$(grep '^@@EVENTS ' "$log" | sed -n "${seen}p" | tr -d '\r' |
-				cut -d' ' -f2-3) $(lab_irq_count "$LAB_BLKBACK_IRQS") $(lab_segs_mapped)"
+				cut -d' ' -f2-3) $(lab_irq_count "$LAB_BLKBACK_IRQS") $(lab_grants_mapped)"
 		done
 		sleep 1
 	done
@@ -316,8 +318,8 @@ lab_events_watch() {
 
 # From lab_events_watch's file $1 and the guest's metrics: each job's
 # notifications per I/O, to Dom0 (requests announced) and to the guest
-# (responses announced), and with our blkback the segments it mapped per
-# I/O (the rest went through persistent grants).  No job announced, or a
+# (responses announced), and with our blkback the grants it mapped per
+# I/O (segments and indirect pages not served by persistent grants).  No job announced, or a
 # job with I/O and no notification at all (the interrupts were not
 # found), is a failure.
 lab_events_report() {
@@ -338,7 +340,7 @@ lab_events_report() {
 		lab_result_metric "${label}_events_per_io_to_guest" \
 			"$(awk -v e="$to_guest" -v n="$ios" 'BEGIN { printf "%.3f", e / n }')" ratio
 		if [ "${blk_back:-$BACK}" = ours ]; then
-			lab_result_metric "${label}_segs_mapped_per_io" \
+			lab_result_metric "${label}_grants_mapped_per_io" \
 				"$(awk -v m="$mapped" -v n="$ios" 'BEGIN { printf "%.3f", m / n }')" ratio
 		fi
 	done
