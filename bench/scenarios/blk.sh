@@ -21,7 +21,8 @@
 #   Once warm, they must serve all: 1 MiB reads at QD8, the most grants in
 #   flight, must cost our blkback less than one mapped grant per read (of
 #   256 segments and 8 indirect pages), as a frontend keeps no more grants
-#   than a backend keeps mapped.
+#   than a backend keeps mapped.  Our blkfront, at that limit, must still
+#   send an indirect request on a slot that never carried one.
 #
 # Parameters: disk_size= (512M), memory= (guest MiB, 384), persistent=
 # (1), guest_timeout=.
@@ -186,11 +187,33 @@ scenario_guest() {
 		guest_persistent_steady
 }
 
-# 1 MiB reads at QD8, once to warm the grants, then counted (pgsteady).
+# Persistent grants once warm, with either half ours: 1 MiB reads at QD8
+# warm them; with our blkback the same reads are then counted (pgsteady).
+# Our blkfront is then at its grant limit: 4 KiB reads at QD64 take slots
+# that never carried an indirect request, and a 128 KiB read after them,
+# indirect, must still go out (which slot it gets depends on which read
+# ended last: 8 times).
 guest_persistent_steady() {
-	blk_steady_check || return 0
+	local i read
+	[ "${persistent:-1}" = 1 ] || return 0
+	[ "${blk_front:-$FRONT}" = ours ] || blk_steady_check || return 0
 	lab_fio pgwarm /dev/xvda --rw=read --bs=1M --iodepth=8 --size=64M \
-		--time_based --runtime=5 &&
+		--time_based --runtime=5 || return 1
+	if blk_steady_check; then
 		lab_fio_events pgsteady /dev/xvda --rw=read --bs=1M --iodepth=8 \
-			--size=64M --time_based --runtime=5
+			--size=64M --time_based --runtime=5 || return 1
+	fi
+	[ "${blk_front:-$FRONT}" = ours ] || return 0
+	for i in 1 2 3 4 5 6 7 8; do
+		lab_fio "pgmix-$i" /dev/xvda --rw=randread --bs=4k --iodepth=64 \
+			--size=64M --time_based --runtime=1 || return 1
+		# In the background: a read stuck in the block layer is reported.
+		dd if=/dev/xvda of=/dev/null bs=128k count=1 iflag=direct 2>/dev/null &
+		read=$!
+		lab_wait_for 30 sh -c "! kill -0 $read 2>/dev/null" ||
+			{ echo "a 128 KiB read after 4 KiB reads at QD64 is stuck ($i)"; return 1; }
+		wait "$read" ||
+			{ echo "a 128 KiB read after 4 KiB reads at QD64 failed ($i)"; return 1; }
+	done
+	echo "a 128 KiB read after 4 KiB reads at QD64 went out, 8 times"
 }
