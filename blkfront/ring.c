@@ -393,26 +393,24 @@ blk_status_t blkfront_ring_queue(struct blkfront_ring *ring,
 	unsigned long flags;
 
 	spin_lock_irqsave(&ring->lock, flags);
-	if (!ring->live) {
+	if (!ring->live)
 		status = BLK_STS_IOERR;
-	} else if (ring_full(ring)) {
-		/* Restarted by the next response, or when the ring closes. */
+	else if (ring_full(ring))
+		status = BLK_STS_DEV_RESOURCE;
+	else
+		status = ring_issue(ring, rq);
+	/*
+	 * Out of persistent grants for data: those in flight give theirs
+	 * back with their responses.  With none in flight every one is free,
+	 * so it was memory or grant references, and blk-mq tries again
+	 * shortly.
+	 */
+	if (status == BLK_STS_RESOURCE && ring_busy(ring))
+		status = BLK_STS_DEV_RESOURCE;
+	/* Restarted by the next response, or when the ring closes. */
+	if (status == BLK_STS_DEV_RESOURCE) {
 		blk_mq_stop_hw_queue(hctx);
 		ring->stopped = hctx;
-		status = BLK_STS_DEV_RESOURCE;
-	} else {
-		status = ring_issue(ring, rq);
-		/*
-		 * Out of persistent grants for data: those in flight give
-		 * theirs back with their responses.  With none in flight
-		 * every one is free, so it was memory or grant references,
-		 * and blk-mq tries again shortly.
-		 */
-		if (status == BLK_STS_RESOURCE && ring_busy(ring)) {
-			blk_mq_stop_hw_queue(hctx);
-			ring->stopped = hctx;
-			status = BLK_STS_DEV_RESOURCE;
-		}
 	}
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return status;

@@ -117,8 +117,7 @@ check_persistent_use() {
 check_persistent_steady() {
 	local ios mapped
 	ios=$(lab_metric_value pgsteady_ios)
-	mapped=$(awk '$1 == "pgsteady" { n[$2] = $4 }
-		END { if (("begin" in n) && ("end" in n)) print n["end"] - n["begin"] }' "$1")
+	mapped=$(lab_events_delta "$1" pgsteady 4)
 	[ "${ios:-0}" -gt 0 ] && [ -n "$mapped" ] ||
 		{ lab_fail "no count of the warm job: ${ios:-no} reads, mapped '${mapped}'"; return 1; }
 	lab_result_metric pgsteady_grants_mapped "$mapped" grants

@@ -316,23 +316,28 @@ lab_events_watch() {
 	done
 }
 
+# From lab_events_watch's file $1: how much column $3 (3 notifications,
+# 4 grants mapped) grew over job $2; nothing if a line of it is missing.
+lab_events_delta() {
+	awk -v l="$2" -v c="$3" '$1 == l { n[$2] = $c }
+		END { if (("begin" in n) && ("end" in n)) print n["end"] - n["begin"] }' "$1"
+}
+
 # From lab_events_watch's file $1 and the guest's metrics: each job's
 # notifications per I/O, to Dom0 (requests announced) and to the guest
 # (responses announced), and with our blkback the grants it mapped per
-# I/O (segments and indirect pages not served by persistent grants).  No job announced, or a
-# job with I/O and no notification at all (the interrupts were not
-# found), is a failure.
+# I/O (segments and indirect pages not served by persistent grants).  No
+# job announced, or a job with I/O and no notification at all (the
+# interrupts were not found), is a failure.
 lab_events_report() {
-	local label begin end ios to_guest to_dom0 mapped
+	local label ios to_guest to_dom0 mapped
 	[ -s "$1" ] || { lab_fail "the guest announced no fio job to count"; return 1; }
 	for label in $(cut -d' ' -f1 "$1" | sort -u); do
-		begin=$(awk -v l="$label" '$1 == l && $2 == "begin" { print $3 }' "$1")
-		end=$(awk -v l="$label" '$1 == l && $2 == "end" { print $3 }' "$1")
-		mapped=$(awk -v l="$label" '$1 == l { n[$2] = $4 } END { print n["end"] - n["begin"] }' "$1")
+		to_dom0=$(lab_events_delta "$1" "$label" 3)
+		mapped=$(lab_events_delta "$1" "$label" 4)
 		ios=$(lab_metric_value "${label}_ios")
 		to_guest=$(lab_metric_value "${label}_events_to_guest")
-		to_dom0=$((end - begin))
-		[ "${ios:-0}" -gt 0 ] && [ "$to_dom0" -gt 0 ] && [ "${to_guest:-0}" -gt 0 ] ||
+		[ "${ios:-0}" -gt 0 ] && [ "${to_dom0:-0}" -gt 0 ] && [ "${to_guest:-0}" -gt 0 ] ||
 			{ lab_fail "$label: $ios I/Os, $to_dom0 notifications to Dom0, ${to_guest:-none} to the guest"; continue; }
 		lab_result_metric "${label}_events_to_dom0" "$to_dom0" events
 		lab_result_metric "${label}_events_per_io_to_dom0" \
